@@ -1,0 +1,84 @@
+// The kernel interface: every numeric loop the tensor core runs, behind one contract that the
+// plain-TypeScript reference (reference.ts) and the WebAssembly SIMD backend (wasm.ts) both meet.
+// Arrays are row-major, contiguous, and of the backend's dtype; for the wasm backend they must be
+// views over its arena's memory (see tensor/arena.ts). Kernels never allocate and never keep arrays.
+// "beta" arguments: 0 overwrites the output, 1 accumulates into it (gradients use 1).
+
+import type { DType, FArray } from "../tensor/dtype.js";
+
+export type KernelName = "reference" | "wasm";
+
+/** Statistics of a block of logits against labels, as the measurements need them. */
+export interface LogitStats {
+  /** rows whose argmax equals the label (first index wins ties) */
+  correct: number;
+  /** Σ over rows of ‖z/τ‖₂ */
+  l2sum: number;
+  /** rows whose largest softmax(z/τ) probability exceeds 0.999 */
+  saturated: number;
+  /** rows whose correct-class probability is exactly 1.0 in the working precision */
+  collapsed: number;
+  /** Σ over rows of the loss (CE: −log p_y; MSE: Σ_k (z_k/τ − onehot_k)²), in the working precision */
+  lossSum: number;
+}
+
+export interface Kernels {
+  readonly name: KernelName;
+  readonly dtype: DType;
+
+  /** C(M,N) = beta·C + op(A)·op(B); op(A) is A (M,K) or, with transA, Aᵀ of a stored (K,M); op(B) is B (K,N) or Bᵀ of a stored (N,K). */
+  gemm(transA: boolean, transB: boolean, M: number, N: number, K: number, A: FArray, B: FArray, C: FArray, beta: 0 | 1): void;
+
+  /** out = a + b, elementwise over n. */
+  add(n: number, a: FArray, b: FArray, out: FArray): void;
+  /** out = beta·out + a·b, elementwise over n. */
+  mul(n: number, a: FArray, b: FArray, out: FArray, beta: 0 | 1): void;
+  /** out = beta·out + s·a, elementwise over n. */
+  scale(n: number, s: number, a: FArray, out: FArray, beta: 0 | 1): void;
+  /** out(rows,cols) = x + bias broadcast over rows (bias has cols entries). */
+  addRowVec(rows: number, cols: number, x: FArray, bias: FArray, out: FArray): void;
+  /** out(cols) = beta·out + Σ_rows x (column sums; the bias gradient). */
+  sumRows(rows: number, cols: number, x: FArray, out: FArray, beta: 0 | 1): void;
+  /** Σ x_i² over n elements, accumulated in float64, returned as a JS number. */
+  sumSquares(n: number, x: FArray): number;
+
+  /** out(n,cols) = table[idx[i], :]. */
+  gatherRows(n: number, cols: number, table: FArray, idx: Int32Array, out: FArray): void;
+  /** tableGrad[idx[i], :] += g(i, :), in index order (deterministic). */
+  scatterAddRows(n: number, cols: number, g: FArray, idx: Int32Array, tableGrad: FArray): void;
+  /** out(n,cols) = tA[ia[i], :] + tB[ib[i], :] + bias — the MLP's factored first layer. */
+  gatherAdd2(n: number, cols: number, tA: FArray, ia: Int32Array, tB: FArray, ib: Int32Array, bias: FArray, out: FArray): void;
+
+  /** out = GELU(x) = x·Φ(x) with the exact erf, over n. */
+  geluForward(n: number, x: FArray, out: FArray): void;
+  /** gx = beta·gx + gy·GELU'(x), over n. */
+  geluBackward(n: number, x: FArray, gy: FArray, gx: FArray, beta: 0 | 1): void;
+
+  /**
+   * Cross-entropy of softmax(z/τ) against labels, mean over rows. Returns the mean loss; when dz is
+   * given, writes dz = gradScale·(softmax(z/τ) − onehot)/τ/rows (overwriting). In f32 every operation
+   * rounds to float32 (log-softmax form: lse = max + log Σ exp(z/τ − max), p_k = exp(z_k/τ − lse)),
+   * so a correct-class probability can be exactly 1.0 and its gradient exactly 0.
+   */
+  softmaxCrossEntropy(rows: number, cols: number, z: FArray, labels: Int32Array, invTau: number, dz: FArray | null, gradScale: number): number;
+  /** MSE: mean over rows of Σ_k (z_k/τ − onehot_k)²; dz = gradScale·2(z/τ − onehot)/τ/rows when given. */
+  mse(rows: number, cols: number, z: FArray, labels: Int32Array, invTau: number, dz: FArray | null, gradScale: number): number;
+  /** Measurement statistics of a block of logits; loss is "ce" or "mse". */
+  logitStats(rows: number, cols: number, z: FArray, labels: Int32Array, invTau: number, loss: "ce" | "mse"): LogitStats;
+
+  /** y = softmax over each row of x (rows, cols); for attention. */
+  softmaxRows(rows: number, cols: number, x: FArray, y: FArray): void;
+  /** gx = beta·gx + y ⊙ (gy − Σ_row gy⊙y): softmax backward given its output y. */
+  softmaxRowsBackward(rows: number, cols: number, y: FArray, gy: FArray, gx: FArray, beta: 0 | 1): void;
+  /** LayerNorm without affine: y = (x − μ)/sqrt(σ² + eps) per row; writes mean and rstd (rows each). */
+  layerNorm(rows: number, cols: number, x: FArray, y: FArray, mean: FArray, rstd: FArray, eps: number): void;
+  /** LayerNorm backward given y = x̂, rstd: gx = beta·gx + rstd·(gy − mean(gy) − x̂·mean(gy⊙x̂)). */
+  layerNormBackward(rows: number, cols: number, y: FArray, rstd: FArray, gy: FArray, gx: FArray, beta: 0 | 1): void;
+
+  /**
+   * One AdamW step over n parameters, in place: m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
+   * w = w − lr·(m/bc1)/(sqrt(v/bc2) + eps); then the decoupled decay w = w − lr·wd·w.
+   * bc1 = 1 − β1^t and bc2 = 1 − β2^t are passed in. wd = 0 for biases.
+   */
+  adamw(n: number, w: FArray, g: FArray, m: FArray, v: FArray, lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number, wd: number): void;
+}
