@@ -1,8 +1,16 @@
 // The grokscale command line: one commander program; each command lives in its own file.
 import { Command } from "commander";
+import { registerCalibrate } from "./calibrate.js";
+import { registerTrain } from "./train.js";
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command();
-  program.name("grokscale").description("A laboratory for grokking: logit-scale mediation under cross-entropy.");
+  program
+    .name("grokscale")
+    .description("A laboratory for grokking: logit-scale mediation under cross-entropy.")
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, "grokscale: ")) });
+  registerTrain(program);
+  registerCalibrate(program);
   await program.parseAsync(argv);
 }

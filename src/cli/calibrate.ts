@@ -1,0 +1,26 @@
+// `grokscale calibrate`: runs the free control (no clamp, λ = 1) and prints w_c, the median over
+// seeds of ‖W‖ when each seed groks, and θ0, W2's share of the E + W2 power at grok (for γ).
+
+import type { Command } from "commander";
+import { resolveConfig } from "../experiments/config.js";
+import { calibrate } from "../train/calibrate.js";
+import { addConfigOptions, intFlag, rawConfigFromOptions } from "./options.js";
+
+export function registerCalibrate(program: Command): void {
+  const cmd = program.command("calibrate").description("run the free control and print the reference norm w_c");
+  addConfigOptions(cmd);
+  cmd
+    .option("--seeds <n>", "number of seeds", "4")
+    .option("--seed0 <n>", "first seed", "0")
+    .option("--json", "print JSON")
+    .action((opts: Record<string, unknown>) => {
+      const raw = rawConfigFromOptions(opts);
+      if (raw["wc"] !== undefined && raw["wc"] !== null) throw new Error(`calibrate runs the free control: do not pass --wc (got ${raw["wc"]})`);
+      const cfg = resolveConfig(raw);
+      const seeds = intFlag("--seeds", opts["seeds"]);
+      const seed0 = intFlag("--seed0", opts["seed0"], 0);
+      const c = calibrate(cfg, seeds, seed0, (msg) => process.stderr.write(msg + "\n"));
+      if (opts["json"]) process.stdout.write(JSON.stringify(c) + "\n");
+      else process.stdout.write(`w_c = ${c.wc?.toFixed(4) ?? "undefined (no seed grokked)"}  theta0 = ${c.theta0?.toFixed(4) ?? "-"}  (${c.n_grokked}/${c.seeds.length} seeds grokked)\n`);
+    });
+}

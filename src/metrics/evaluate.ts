@@ -1,0 +1,59 @@
+// Evaluation on all pairs: a no-grad forward pass in row chunks (bounded memory), and the logit
+// statistics of the train block and the test block: accuracy, mean loss, Σ‖z/τ‖, saturated rows and
+// collapsed rows (correct-class probability exactly 1.0 in the working precision).
+
+import type { LogitStats } from "../kernels/types.js";
+import type { Model } from "../models/model.js";
+import { type Ctx, Tape } from "../tensor/tape.js";
+
+/** Operand and label arrays in the arena, ordered train block first, then test block. */
+export interface EvalSet {
+  a: Int32Array;
+  b: Int32Array;
+  y: Int32Array;
+  nTrain: number;
+}
+
+export interface BlockStats extends LogitStats {
+  rows: number;
+}
+
+export interface Evaluation {
+  train: BlockStats;
+  test: BlockStats;
+}
+
+function empty(): BlockStats {
+  return { rows: 0, correct: 0, l2sum: 0, saturated: 0, collapsed: 0, lossSum: 0 };
+}
+
+function accumulate(into: BlockStats, s: LogitStats, rows: number): void {
+  into.rows += rows;
+  into.correct += s.correct;
+  into.l2sum += s.l2sum;
+  into.saturated += s.saturated;
+  into.collapsed += s.collapsed;
+  into.lossSum += s.lossSum;
+}
+
+function evalBlock(ctx: Ctx, model: Model, set: EvalSet, from: number, to: number, invTau: number, loss: "ce" | "mse", chunk: number): BlockStats {
+  const out = empty();
+  for (let s = from; s < to; s += chunk) {
+    const e = Math.min(to, s + chunk);
+    const mark = ctx.arena.mark();
+    const tape = new Tape(ctx, false);
+    const z = model.forward(tape, set.a.subarray(s, e), set.b.subarray(s, e)); // (rows, p)
+    const st = ctx.k.logitStats(e - s, model.classes, z.data, set.y.subarray(s, e), invTau, loss);
+    accumulate(out, st, e - s);
+    ctx.arena.release(mark);
+  }
+  return out;
+}
+
+export function evaluate(ctx: Ctx, model: Model, set: EvalSet, tau: number, loss: "ce" | "mse", chunk = 4096): Evaluation {
+  const n = set.a.length;
+  return {
+    train: evalBlock(ctx, model, set, 0, set.nTrain, 1 / tau, loss, chunk),
+    test: evalBlock(ctx, model, set, set.nTrain, n, 1 / tau, loss, chunk),
+  };
+}

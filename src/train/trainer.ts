@@ -1,0 +1,195 @@
+// The trainer: one seed of one cell, step by step (SPEC §4-6). Each step: forward, loss, backward,
+// AdamW with decoupled decay, then the intervention (norm clamp from t_int, allocation clamp, or the
+// forking arm's clamp from the fork). Evaluation at step 1 and every eval_every steps on all pairs;
+// full measurements at step 1, every log_every steps and at the last step. Deterministic: the same
+// config and seed give the same bits, and resuming from a snapshot gives the same bits as not stopping.
+
+import type { RunConfig } from "../experiments/config.js";
+import { delayOf, type EventState, observe } from "../metrics/events.js";
+import { evaluate } from "../metrics/evaluate.js";
+import { fourierTopShare } from "../metrics/fourier.js";
+import { matrixNorms, weightNorm } from "../metrics/norms.js";
+import { lossOp } from "../tensor/ops/loss.js";
+import { Tape } from "../tensor/tape.js";
+import { adamwStep } from "./adamw.js";
+import { allocationTheta, clampAllocation, clampNorm } from "./clamp.js";
+import { captureState, openSession, restoreState, type Session } from "./session.js";
+import type { LogRow, SeedResult, Snapshot } from "./types.js";
+
+export interface RunSeedOptions {
+  /** continue exactly from this state */
+  resume?: Snapshot | null;
+  /** steps between onCheckpoint calls (0/undefined: never) */
+  checkpointEvery?: number;
+  /** synchronous; snap is a fresh copy the caller may keep */
+  onCheckpoint?: (snap: Snapshot) => void;
+  /** every logged row, as it happens */
+  onLog?: (row: LogRow) => void;
+  /** called at every evaluation step */
+  onProgress?: (step: number) => void;
+  /** polled every step; when true the run stops and returns its snapshot */
+  shouldStop?: () => boolean;
+}
+
+export type RunSeedOutcome = { stopped: false; result: SeedResult } | { stopped: true; snapshot: Snapshot };
+
+interface RunState extends EventState {
+  step: number;
+  norm_at_fork: number | null;
+  log: LogRow[];
+  wall_s: number;
+}
+
+/** The intervention after step t's update. */
+function intervene(s: Session, st: RunState, t: number): void {
+  const { cfg } = s;
+  const { k } = s.ctx;
+  const P = s.model.params;
+  if (cfg.fork_at !== null) {
+    if (t === cfg.fork_at) st.norm_at_fork = weightNorm(k, P);
+    if (t >= cfg.fork_at && cfg.fork_arm !== "free") {
+      const n0 = st.norm_at_fork!;
+      const target = cfg.fork_arm === "same" ? n0 : cfg.fork_arm === "raised" ? n0 * cfg.fork_factor : n0 / cfg.fork_factor;
+      clampNorm(k, P, target);
+    }
+    if (cfg.wc === null) return;
+  }
+  if (cfg.wc === null || t < cfg.t_int) return;
+  const target = cfg.rho * cfg.wc;
+  if (cfg.gamma !== null) clampAllocation(k, P, target, allocationTheta(cfg.theta0!, cfg.gamma), s.model.embedding);
+  else clampNorm(k, P, target);
+}
+
+/** Draws the step's minibatch (with replacement-free sampling per step) into the batch buffers. */
+function drawBatch(s: Session): void {
+  const n = s.trainA.length;
+  const bs = s.batchA!.length;
+  for (let i = 0; i < bs; i++) {
+    const j = s.rng.int(n);
+    s.batchA![i] = s.trainA[j]!;
+    s.batchB![i] = s.trainB[j]!;
+    s.batchY![i] = s.trainY[j]!;
+  }
+}
+
+/** One optimisation step t; returns the training loss (NaN/Inf when diverged). */
+function trainStep(s: Session, t: number): number {
+  const { ctx, model, cfg } = s;
+  const P = model.params;
+  const mark = ctx.arena.mark();
+  P.grad.fill(0);
+  if (s.batchA) drawBatch(s);
+  const [A, B, Y] = s.batchA ? [s.batchA, s.batchB!, s.batchY!] : [s.trainA, s.trainB, s.trainY];
+  const tape = new Tape(ctx);
+  const z = model.forward(tape, A, B); // (n, p)
+  const loss = lossOp(tape, cfg.loss, z, Y, cfg.tau); // (1)
+  const value = loss.data[0]!;
+  if (Number.isFinite(value)) tape.backward(loss);
+  ctx.arena.release(mark);
+  if (!Number.isFinite(value)) return value;
+  adamwStep(ctx.k, P, t, cfg);
+  return value;
+}
+
+function measure(s: Session, step: number, ev: ReturnType<typeof evaluate>): LogRow {
+  const { k } = s.ctx;
+  const P = s.model.params;
+  const n = ev.train.rows + ev.test.rows;
+  const p = s.cfg.p;
+  const E = P.tensor(s.model.embedding);
+  const d = E.shape[1]!;
+  return {
+    step,
+    train_loss: ev.train.lossSum / ev.train.rows,
+    test_loss: ev.test.lossSum / ev.test.rows,
+    train_acc: ev.train.correct / ev.train.rows,
+    test_acc: ev.test.correct / ev.test.rows,
+    weight_norm: weightNorm(k, P),
+    norms: matrixNorms(k, P),
+    logit_scale: (ev.train.l2sum + ev.test.l2sum) / n,
+    frac_saturated: (ev.train.saturated + ev.test.saturated) / n,
+    collapse_rate: ev.train.collapsed / ev.train.rows,
+    fourier_top5: fourierTopShare(E.data.subarray(0, p * d), p, d),
+  };
+}
+
+function snapshotOf(s: Session, st: RunState): Snapshot {
+  return {
+    version: 1,
+    config: s.cfg,
+    seed: s.seed,
+    step: st.step,
+    ...captureState(s),
+    T_mem: st.T_mem,
+    T_grok: st.T_grok,
+    norm_at_fork: st.norm_at_fork,
+    log: st.log.map((r) => ({ ...r, norms: { ...r.norms } })),
+    wall_s: st.wall_s,
+  };
+}
+
+export function runSeed(cfg: RunConfig, seed: number, opts: RunSeedOptions = {}): RunSeedOutcome {
+  const t0 = performance.now();
+  const s = openSession(cfg, seed);
+  const st: RunState = { step: 0, T_mem: null, T_grok: null, norm_at_fork: null, log: [], wall_s: 0 };
+  if (opts.resume) {
+    const r = opts.resume;
+    if (r.seed !== seed) throw new Error(`resume: snapshot is of seed ${r.seed}, not ${seed}`);
+    restoreState(s, r);
+    Object.assign(st, { step: r.step, T_mem: r.T_mem, T_grok: r.T_grok, norm_at_fork: r.norm_at_fork, log: r.log.map((x) => ({ ...x })), wall_s: r.wall_s });
+  }
+  const wallBase = st.wall_s;
+  const elapsed = () => wallBase + (performance.now() - t0) / 1000;
+  let normAtGrok: number | null = null;
+  let diverged = false;
+  let done = st.T_grok !== null && cfg.stop_on_grok;
+
+  while (!done && st.step < cfg.steps) {
+    if (opts.shouldStop?.()) {
+      st.wall_s = elapsed();
+      return { stopped: true, snapshot: snapshotOf(s, st) };
+    }
+    const t = st.step + 1;
+    const loss = trainStep(s, t);
+    st.step = t;
+    if (!Number.isFinite(loss)) {
+      diverged = true;
+      break;
+    }
+    intervene(s, st, t);
+    if (t === 1 || t % cfg.eval_every === 0 || t === cfg.steps) {
+      const ev = evaluate(s.ctx, s.model, s.evalSet, cfg.tau, cfg.loss);
+      const fired = observe(st, t, ev.train.correct / ev.train.rows, ev.test.correct / ev.test.rows);
+      if (fired.grok) normAtGrok = weightNorm(s.ctx.k, s.model.params);
+      done = st.T_grok !== null && cfg.stop_on_grok;
+      if (t === 1 || t % cfg.log_every === 0 || fired.grok || done || t === cfg.steps) {
+        const row = measure(s, t, ev);
+        st.log.push(row);
+        opts.onLog?.(row);
+      }
+      opts.onProgress?.(t);
+    }
+    if (opts.checkpointEvery && opts.onCheckpoint && t % opts.checkpointEvery === 0 && !done && t < cfg.steps) {
+      st.wall_s = elapsed();
+      opts.onCheckpoint(snapshotOf(s, st));
+    }
+  }
+  if (normAtGrok === null && st.T_grok !== null) {
+    normAtGrok = st.log.find((r) => r.step === st.T_grok)?.weight_norm ?? null;
+  }
+  const result: SeedResult = {
+    seed,
+    T_mem: st.T_mem,
+    T_grok: diverged ? null : st.T_grok,
+    delay: diverged ? null : delayOf(st),
+    grokked: !diverged && st.T_grok !== null,
+    status: diverged ? "diverged" : st.T_grok !== null ? "grokked" : "censored",
+    steps_run: st.step,
+    wall_s: elapsed(),
+    norm_at_grok: diverged ? null : normAtGrok,
+    norm_at_fork: st.norm_at_fork,
+    final: st.log[st.log.length - 1] ?? null,
+    log: st.log,
+  };
+  return { stopped: false, result };
+}
