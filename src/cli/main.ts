@@ -1,5 +1,6 @@
 // The grokscale command line: one commander program; each command lives in its own file.
 import { Command } from "commander";
+import { registerBench } from "./bench.js";
 import { registerCalibrate } from "./calibrate.js";
 import { registerTrain } from "./train.js";
 
@@ -12,5 +13,6 @@ export async function main(argv: string[]): Promise<void> {
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, "grokscale: ")) });
   registerTrain(program);
   registerCalibrate(program);
+  registerBench(program);
   await program.parseAsync(argv);
 }

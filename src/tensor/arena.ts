@@ -40,11 +40,11 @@ export class Arena {
     return at;
   }
 
-  /** A zero-filled float array of `length` elements. */
-  floats(dtype: DType, length: number): FArray {
+  /** A float array of `length` elements, zero-filled unless `zero` is false (for outputs a kernel overwrites). */
+  floats(dtype: DType, length: number, zero = true): FArray {
     const at = this.take(length * BYTES[dtype]);
     const a = view(dtype, this.memory.buffer, at, length);
-    a.fill(0);
+    if (zero) a.fill(0);
     return a;
   }
 

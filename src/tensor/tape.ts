@@ -46,11 +46,14 @@ export class Tape {
     return this.ctx.k;
   }
 
-  /** A new output tensor; it needs a gradient when recording and any input does. */
+  /**
+   * A new output tensor; it needs a gradient when recording and any input does. Its storage is not
+   * cleared: every op overwrites its whole output (kernels with beta = 0).
+   */
   out(shape: readonly number[], ...inputs: Tensor[]): Tensor {
     const n = shape.reduce((a, b) => a * b, 1);
     const needs = this.recording && inputs.some((t) => t.requiresGrad);
-    return new Tensor(shape, this.ctx.arena.floats(this.ctx.dtype, n), needs);
+    return new Tensor(shape, this.ctx.arena.floats(this.ctx.dtype, n, false), needs);
   }
 
   /** A leaf tensor holding given values (inputs, constants). */

@@ -1,0 +1,100 @@
+// `grokscale bench`: throughput of the full training step (ms per seed-step, evaluation amortised) for
+// the MLP at p = 59 and 97, f32 and f64, on one worker and on all cores; GEMM GFLOP/s on the step's
+// shapes; and, when python3 has torch, the paper-style PyTorch step measured in the same run, with
+// the ratios. Timings are for comparison within one run only; the machines are shared and noisy.
+
+import { availableParallelism, cpus } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "commander";
+import { benchGemm, mlpGemmShapes, type GemmResult } from "../bench/gemm.js";
+import { throughput } from "../bench/pool.js";
+import { runTorchScript, torchAvailable, type TorchRow } from "../bench/torch.js";
+import type { DType } from "../tensor/dtype.js";
+import { intFlag } from "./options.js";
+
+interface Row {
+  impl: string;
+  model: "mlp" | "transformer";
+  p: number;
+  dtype: DType;
+  workers: number;
+  ms_per_seed_step: number;
+  seeds_batched?: number;
+}
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export function registerBench(program: Command): void {
+  program
+    .command("bench")
+    .description("measure training throughput against the PyTorch yardstick")
+    .option("--p <list>", "moduli, comma-separated", "59,97")
+    .option("--dtype <list>", "f32,f64", "f32,f64")
+    .option("--workers <n>", "workers for the machine-wide row (default: one per core)")
+    .option("--steps <n>", "timed steps per measurement (a multiple of 25)", "100")
+    .option("--no-torch", "skip the PyTorch yardstick")
+    .option("--torch-script <path>", "the yardstick script", join(packageRoot, "..", "shared", "bench", "torch_paper_step.py"))
+    .option("--json", "print one JSON object")
+    .action(async (opts: Record<string, unknown>) => {
+      const ps = String(opts["p"]).split(",").map((s) => intFlag("--p", s, 2));
+      const dtypes = String(opts["dtype"]).split(",") as DType[];
+      for (const d of dtypes) if (d !== "f32" && d !== "f64") throw new Error(`invalid value for --dtype: ${JSON.stringify(d)} (expected f32 or f64)`);
+      const all = opts["workers"] === undefined ? availableParallelism() : intFlag("--workers", opts["workers"]);
+      const steps = intFlag("--steps", opts["steps"], 25);
+      const say = (m: string) => {
+        if (!opts["json"]) process.stdout.write(m + "\n");
+        else process.stderr.write(m + "\n");
+      };
+      const results: Row[] = [];
+      for (const p of ps) {
+        for (const dtype of dtypes) {
+          for (const workers of [...new Set([1, all])]) {
+            const t = await throughput({ p, dtype }, workers, steps);
+            results.push({ impl: "grokscale-wasm", model: "mlp", p, dtype, workers, ms_per_seed_step: t.ms_per_seed_step });
+            say(`grokscale mlp p=${p} ${dtype} workers=${workers}: ${t.ms_per_seed_step.toFixed(2)} ms per seed-step`);
+          }
+        }
+      }
+      const gemm: GemmResult[] = [];
+      for (const p of ps) {
+        for (const dtype of dtypes) {
+          for (const shape of mlpGemmShapes(p)) {
+            const g = benchGemm(shape, "wasm", dtype);
+            gemm.push(g);
+            say(`gemm ${g.label} ${dtype}: ${g.gflops.toFixed(1)} GFLOP/s`);
+          }
+        }
+      }
+      const torch: TorchRow[] = [];
+      const ratios: Array<Record<string, unknown>> = [];
+      if (opts["torch"] !== false) {
+        if (!torchAvailable()) say("torch: python3 with torch not found (pip install torch numpy); yardstick skipped");
+        else {
+          for (const p of ps) {
+            const configs = [
+              { seeds: 12, threads: all, dtype: "f32" },
+              { seeds: 1, threads: 1, dtype: "f32" },
+            ];
+            for (const c of configs) {
+              const row = runTorchScript(String(opts["torchScript"]), { p, ...c, steps: 60 });
+              torch.push(row);
+              results.push({ impl: "torch-paper-style", model: "mlp", p, dtype: "f32", workers: c.threads, ms_per_seed_step: row.ms_per_seed_step, seeds_batched: c.seeds });
+              say(`torch mlp p=${p} f32 seeds=${c.seeds} threads=${c.threads}: ${row.ms_per_seed_step.toFixed(2)} ms per seed-step`);
+            }
+            const torchWide = torch.find((r) => r.p === p && r.seeds === 12)!;
+            for (const dtype of dtypes) {
+              const ours = results.find((r) => r.impl === "grokscale-wasm" && r.p === p && r.dtype === dtype && r.workers === all)!;
+              const ratio = torchWide.ms_per_seed_step / ours.ms_per_seed_step;
+              ratios.push({ p, dtype, workers: all, vs: `torch f32, ${torchWide.seeds} seeds batched, ${torchWide.threads} threads`, speedup: ratio });
+              say(`speed-up p=${p} ${dtype} (machine-wide) vs torch f32 12 seeds: ${ratio.toFixed(2)}x`);
+            }
+          }
+        }
+      }
+      if (opts["json"]) {
+        const machine = { cpus: availableParallelism(), model: cpus()[0]?.model ?? "unknown", node: process.version };
+        process.stdout.write(JSON.stringify({ machine, results, gemm, torch, ratios }) + "\n");
+      }
+    });
+}
