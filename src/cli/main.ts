@@ -1,5 +1,6 @@
 // The grokscale command line: one commander program; each command lives in its own file.
 import { Command } from "commander";
+import { registerAnalyze } from "./analyze.js";
 import { registerBench } from "./bench.js";
 import { registerCalibrate } from "./calibrate.js";
 import { registerTrain } from "./train.js";
@@ -14,5 +15,6 @@ export async function main(argv: string[]): Promise<void> {
   registerTrain(program);
   registerCalibrate(program);
   registerBench(program);
+  registerAnalyze(program);
   await program.parseAsync(argv);
 }

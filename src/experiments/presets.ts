@@ -1,0 +1,171 @@
+// The study's experiments (SPEC §7) as named sweep specs in two scales. "paper": the paper's moduli,
+// 12 seeds, its cells and step budgets. "quick": the paper's MLP and hyperparameters at p = 59 with
+// 4 seeds and the cells E2-E5 need (τ ∈ {1, 1.3, 1.7}; a 2×3 ρ-τ grid), plus the smallest useful E6
+// and E9 (2 seeds); sized to run on a 2-core laptop in minutes. Cells shared between experiments
+// have identical configs, so the store runs them once. w_c defaults to the paper's published values.
+
+import type { SweepSpecInput } from "../sweep/spec.js";
+import { paperWc } from "./paper-wc.js";
+
+export type Scale = "quick" | "paper";
+export const SCALES: readonly Scale[] = ["quick", "paper"];
+
+export interface PresetExperiment {
+  /** E1 … E9 */
+  id: string;
+  title: string;
+  spec: SweepSpecInput;
+}
+
+export interface PresetOptions {
+  /** θ0 per modulus for the allocation clamp (E8); computed by a control run when absent */
+  theta0?: Record<number, number>;
+}
+
+/** 15000·1.9^((ρ−1)/0.05) for the dose cells, 20000·… for the grid (SPEC §7), rounded up. */
+export const budget = (base: number, rho: number, cap = Infinity): number => Math.min(cap, Math.ceil(base * Math.pow(1.9, (rho - 1) / 0.05)));
+
+const DOSE_CAP: Record<number, number> = { 43: 60000, 59: 300000, 67: 80000, 97: 300000, 113: 120000 };
+const TAUS_PAPER = [1, 1.15, 1.3, 1.5, 1.7];
+const TAUS_QUICK = [1, 1.3, 1.7];
+
+/** E2/E4 cells for one modulus and loss: the baseline and the ρ = 1.15 temperature sweep. */
+function mediationCells(p: number, loss: "ce" | "mse", taus: number[]): Record<string, unknown>[] {
+  const wc = paperWc(loss, p);
+  return [
+    { p, loss, wc, rho: 1, tau: 1, steps: 40000, arm: "base", label: `${loss} p${p} base` },
+    ...taus.map((tau) => ({ p, loss, wc, rho: 1.15, tau, steps: 120000, arm: "up", label: `${loss} p${p} up tau=${tau}` })),
+  ];
+}
+
+function mediation(id: string, loss: "ce" | "mse", ps: number[], taus: number[], seeds: number): PresetExperiment {
+  return {
+    id,
+    title: loss === "ce" ? "Mediation: norm-up recovered by temperature (CE)" : "MSE arm: the same sweep under mean-squared error",
+    spec: { name: `${id.toLowerCase()}-${loss}`, experiment: "mediation", seeds, cells: ps.flatMap((p) => mediationCells(p, loss, taus)) },
+  };
+}
+
+/** E3 grid cells; in the quick scale the E2 cells' budgets are reused so shared cells coincide. */
+function gridCells(p: number, rhos: number[], taus: number[], scale: Scale): Record<string, unknown>[] {
+  const wc = paperWc("ce", p);
+  return rhos.flatMap((rho) =>
+    taus.map((tau) => ({
+      p, wc, rho, tau, arm: "grid", label: `p${p} rho=${rho} tau=${tau}`,
+      steps: scale === "quick" ? (rho === 1 ? 40000 : 120000) : budget(20000, rho),
+    })),
+  );
+}
+
+function forking(ps: number[], seeds: number): PresetExperiment {
+  return {
+    id: "E9",
+    title: "Forking arms from one state at t = 800",
+    spec: {
+      name: "e9-forking",
+      experiment: "samestate",
+      seeds,
+      base: { fork_at: 800, steps: 60000 },
+      cells: ps.flatMap((p) => (["lowered", "free", "same", "raised"] as const).map((arm) => ({ p, fork_arm: arm, arm, label: `p${p} ${arm}` }))),
+    },
+  };
+}
+
+function audit(rhos: number[], seeds: number, scale: Scale): PresetExperiment {
+  const wc = paperWc("ce", 59);
+  // quick: evaluation every 25 so the f32 cells coincide with E2's; paper: every 50, budget 60k
+  const common = scale === "quick" ? { eval_every: 25, steps: 120000 } : { eval_every: 50, steps: 60000 };
+  return {
+    id: "E6",
+    title: "Float64 audit: softmax collapse in float32",
+    spec: {
+      name: "e6-audit",
+      experiment: "audit",
+      seeds,
+      base: { p: 59, wc, tau: 1, ...common },
+      cells: rhos.flatMap((rho) => (["f32", "f64"] as const).map((dtype) => ({ rho, dtype, arm: dtype, label: `rho=${rho} ${dtype}` }))),
+    },
+  };
+}
+
+function dose(seeds: number): PresetExperiment {
+  const rhos = Array.from({ length: 9 }, (_, i) => Math.round((0.85 + 0.05 * i) * 100) / 100);
+  return {
+    id: "E1",
+    title: "Dose law: T_grok against the clamped norm",
+    spec: {
+      name: "e1-dose",
+      experiment: "dose",
+      seeds,
+      cells: [43, 59, 67, 97, 113].flatMap((p) =>
+        rhos.map((rho) => ({ p, rho, wc: paperWc("dose", p), steps: budget(15000, rho, DOSE_CAP[p]), arm: "clamp", label: `p${p} rho=${rho}` })),
+      ),
+    },
+  };
+}
+
+function allocation(ps: number[], seeds: number, theta0: Record<number, number>): PresetExperiment {
+  const gammas = [-0.6, -0.3, 0, 0.3, 0.6];
+  return {
+    id: "E8",
+    title: "Layer allocation at fixed total norm",
+    spec: {
+      name: "e8-alloc",
+      experiment: "alloc",
+      seeds,
+      cells: ps.flatMap((p) => {
+        const t0 = theta0[p];
+        if (t0 === undefined) throw new Error(`E8 needs theta0 for p=${p}: run \`grokscale calibrate --p ${p}\` first`);
+        return gammas.map((gamma) => ({ p, gamma, theta0: t0, wc: paperWc("ce", p), steps: 50000, arm: "alloc", label: `p${p} gamma=${gamma}` }));
+      }),
+    },
+  };
+}
+
+function transformer(scale: Scale): PresetExperiment {
+  const taus = scale === "quick" ? TAUS_QUICK : TAUS_PAPER;
+  const wc = paperWc("transformer", 59);
+  return {
+    id: "E7",
+    title: "Transformer without LayerNorm",
+    spec: {
+      name: "e7-transformer",
+      experiment: "transformer",
+      seeds: scale === "quick" ? 4 : 12,
+      base: { model: "transformer", layernorm: "none", p: 59, wc },
+      cells: [
+        { rho: 1, tau: 1, steps: 50000, arm: "base", label: "tf base" },
+        ...taus.map((tau) => ({ rho: 1.15, tau, steps: 137000, arm: "up", label: `tf up tau=${tau}` })),
+      ],
+    },
+  };
+}
+
+/** The experiments of a preset, in the order they should run. */
+export function presetExperiments(scale: Scale, opts: PresetOptions = {}): PresetExperiment[] {
+  switch (scale) {
+    case "quick":
+      return [
+        mediation("E2", "ce", [59], TAUS_QUICK, 4),
+        { id: "E3", title: "Collapse grid: norm × temperature", spec: { name: "e3-grid", experiment: "collapse", seeds: 4, cells: gridCells(59, [1, 1.15], TAUS_QUICK, scale) } },
+        mediation("E4", "mse", [59], TAUS_QUICK, 4),
+        audit([1.15], 2, scale),
+        forking([59], 2),
+      ];
+    case "paper":
+      return [
+        dose(12),
+        mediation("E2", "ce", [59, 97], TAUS_PAPER, 12),
+        { id: "E3", title: "Collapse grid: norm × temperature", spec: { name: "e3-grid", experiment: "collapse", seeds: 12, cells: [59, 97].flatMap((p) => gridCells(p, [1, 1.05, 1.1, 1.15], [1, 1.3, 1.7], scale)) } },
+        mediation("E4", "mse", [59, 97], TAUS_PAPER, 12),
+        audit([1.15, 1.25], 8, scale),
+        transformer(scale),
+        ...(opts.theta0 ? [allocation([59, 97], 12, opts.theta0)] : []),
+        forking([59, 97], 12),
+      ];
+  }
+}
+
+export function isScale(name: string): name is Scale {
+  return (SCALES as readonly string[]).includes(name);
+}
