@@ -1,0 +1,196 @@
+// Elementwise kernels, row broadcasts, reductions, gathers and AdamW for the wasm backend, with v128
+// main loops and scalar remainders. Rounding matches the reference: float ops round in `float`;
+// sums and AdamW run in float64 (column sums in the reference's row order, so they agree bit for bit).
+// Not here: GEMM (gemm.ts), GELU (erf.ts), softmax/losses/layerNorm (softmax.ts).
+
+import { L, SHIFT, at, hi64, ld, lo64, scratchBase, scratchBytes, st } from "./common";
+
+export function add(n: i32, a: usize, b: usize, out: usize): void {
+  let i = 0;
+  for (; i + L <= n; i += L) v128.store(at(out, i), v128.add<float>(v128.load(at(a, i)), v128.load(at(b, i))));
+  for (; i < n; i++) st(out, i, ld(a, i) + ld(b, i));
+}
+
+export function mul(n: i32, a: usize, b: usize, out: usize, beta: i32): void {
+  let i = 0;
+  if (beta) {
+    for (; i + L <= n; i += L) {
+      const p = v128.mul<float>(v128.load(at(a, i)), v128.load(at(b, i)));
+      v128.store(at(out, i), v128.add<float>(v128.load(at(out, i)), p));
+    }
+    for (; i < n; i++) st(out, i, ld(out, i) + ld(a, i) * ld(b, i));
+  } else {
+    for (; i + L <= n; i += L) v128.store(at(out, i), v128.mul<float>(v128.load(at(a, i)), v128.load(at(b, i))));
+    for (; i < n; i++) st(out, i, ld(a, i) * ld(b, i));
+  }
+}
+
+export function scale(n: i32, s: f64, a: usize, out: usize, beta: i32): void {
+  const sf = <float>s;
+  const sv = v128.splat<float>(sf);
+  let i = 0;
+  if (beta) {
+    for (; i + L <= n; i += L) {
+      v128.store(at(out, i), v128.add<float>(v128.load(at(out, i)), v128.mul<float>(sv, v128.load(at(a, i)))));
+    }
+    for (; i < n; i++) st(out, i, ld(out, i) + sf * ld(a, i));
+  } else {
+    for (; i + L <= n; i += L) v128.store(at(out, i), v128.mul<float>(sv, v128.load(at(a, i))));
+    for (; i < n; i++) st(out, i, sf * ld(a, i));
+  }
+}
+
+export function addRowVec(rows: i32, cols: i32, x: usize, bias: usize, out: usize): void {
+  for (let r = 0; r < rows; r++) {
+    const xr = at(x, r * cols);
+    const orow = at(out, r * cols);
+    let j = 0;
+    for (; j + L <= cols; j += L) v128.store(at(orow, j), v128.add<float>(v128.load(at(xr, j)), v128.load(at(bias, j))));
+    for (; j < cols; j++) st(orow, j, ld(xr, j) + ld(bias, j));
+  }
+}
+
+/** Column sums in float64, rows in order, over a chunk of columns that fits the scratch accumulator. */
+function sumRowsChunk(rows: i32, cols: i32, j0: i32, w: i32, x: usize, out: usize, beta: i32): void {
+  const acc = scratchBase + 64;
+  memory.fill(acc, 0, <usize>w << 3);
+  const w4 = w & ~3;
+  for (let r = 0; r < rows; r++) {
+    const xr = at(x, r * cols + j0);
+    let j = 0;
+    for (; j < w4; j += 4) {
+      const q = acc + (<usize>j << 3);
+      if (sizeof<float>() == 4) {
+        const v = v128.load(at(xr, j));
+        v128.store(q, f64x2.add(v128.load(q), lo64(v)));
+        v128.store(q, f64x2.add(v128.load(q, 16), hi64(v)), 16);
+      } else {
+        v128.store(q, f64x2.add(v128.load(q), v128.load(at(xr, j))));
+        v128.store(q, f64x2.add(v128.load(q, 16), v128.load(at(xr, j + 2))), 16);
+      }
+    }
+    for (; j < w; j++) {
+      const q = acc + (<usize>j << 3);
+      store<f64>(q, load<f64>(q) + <f64>ld(xr, j));
+    }
+  }
+  for (let j = 0; j < w; j++) {
+    const s = load<f64>(acc + (<usize>j << 3));
+    st(out, j0 + j, beta ? <float>(<f64>ld(out, j0 + j) + s) : <float>s);
+  }
+}
+
+export function sumRows(rows: i32, cols: i32, x: usize, out: usize, beta: i32): void {
+  const room = <i32>((scratchBytes - 64) >> 3) & ~3;
+  for (let j0 = 0; j0 < cols; j0 += room) sumRowsChunk(rows, cols, j0, min(room, cols - j0), x, out, beta);
+}
+
+export function sumSquares(n: i32, x: usize): f64 {
+  let a0 = f64x2.splat(0);
+  let a1 = a0;
+  let i = 0;
+  if (sizeof<float>() == 4) {
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(at(x, i));
+      const u = lo64(v);
+      const w = hi64(v);
+      a0 = f64x2.add(a0, f64x2.mul(u, u));
+      a1 = f64x2.add(a1, f64x2.mul(w, w));
+    }
+  } else {
+    for (; i + 4 <= n; i += 4) {
+      const u = v128.load(at(x, i));
+      const w = v128.load(at(x, i + 2));
+      a0 = f64x2.add(a0, f64x2.mul(u, u));
+      a1 = f64x2.add(a1, f64x2.mul(w, w));
+    }
+  }
+  const a = f64x2.add(a0, a1);
+  let s = f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+  for (; i < n; i++) {
+    const v = <f64>ld(x, i);
+    s += v * v;
+  }
+  return s;
+}
+
+export function gatherRows(n: i32, cols: i32, table: usize, idx: usize, out: usize): void {
+  const bytes = <usize>cols << SHIFT;
+  for (let i = 0; i < n; i++) {
+    memory.copy(at(out, i * cols), at(table, load<i32>(idx + (<usize>i << 2)) * cols), bytes);
+  }
+}
+
+export function scatterAddRows(n: i32, cols: i32, g: usize, idx: usize, tableGrad: usize): void {
+  for (let i = 0; i < n; i++) {
+    const gr = at(g, i * cols);
+    const tr = at(tableGrad, load<i32>(idx + (<usize>i << 2)) * cols);
+    let j = 0;
+    for (; j + L <= cols; j += L) v128.store(at(tr, j), v128.add<float>(v128.load(at(tr, j)), v128.load(at(gr, j))));
+    for (; j < cols; j++) st(tr, j, ld(tr, j) + ld(gr, j));
+  }
+}
+
+export function gatherAdd2(n: i32, cols: i32, tA: usize, ia: usize, tB: usize, ib: usize, bias: usize, out: usize): void {
+  for (let i = 0; i < n; i++) {
+    const ar = at(tA, load<i32>(ia + (<usize>i << 2)) * cols);
+    const br = at(tB, load<i32>(ib + (<usize>i << 2)) * cols);
+    const orow = at(out, i * cols);
+    let j = 0;
+    for (; j + L <= cols; j += L) {
+      const s = v128.add<float>(v128.load(at(ar, j)), v128.load(at(br, j)));
+      v128.store(at(orow, j), v128.add<float>(s, v128.load(at(bias, j))));
+    }
+    for (; j < cols; j++) st(orow, j, ld(ar, j) + ld(br, j) + ld(bias, j));
+  }
+}
+
+/** Two floats at p as float64 lanes. */
+// @ts-ignore: decorator
+@inline function loadPair(p: usize): v128 {
+  return sizeof<float>() == 4 ? f64x2.promote_low_f32x4(v128.load64_zero(p)) : v128.load(p);
+}
+/** Stores two float64 lanes at p as floats (rounding in the f32 build). */
+// @ts-ignore: decorator
+@inline function storePair(p: usize, x: v128): void {
+  if (sizeof<float>() == 4) v128.store64_lane(p, f32x4.demote_f64x2_zero(x), 0);
+  else v128.store(p, x);
+}
+/** Rounds float64 lanes to float and back (identity in the f64 build). */
+// @ts-ignore: decorator
+@inline function roundPair(x: v128): v128 {
+  return sizeof<float>() == 4 ? f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x)) : x;
+}
+
+/** AdamW in float64, two elements at a time, rounding what it stores: the reference's order of operations. */
+export function adamw(
+  n: i32, w: usize, g: usize, m: usize, v: usize,
+  lr: f64, beta1: f64, beta2: f64, eps: f64, bc1: f64, bc2: f64, wd: f64,
+): void {
+  const a1 = 1 - beta1;
+  const a2 = 1 - beta2;
+  const lrwd = lr * wd;
+  const B1 = f64x2.splat(beta1), A1 = f64x2.splat(a1), B2 = f64x2.splat(beta2), A2 = f64x2.splat(a2);
+  const LR = f64x2.splat(lr), BC1 = f64x2.splat(bc1), BC2 = f64x2.splat(bc2), EPS = f64x2.splat(eps);
+  const LRWD = f64x2.splat(lrwd);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const gi = loadPair(at(g, i));
+    const mi = roundPair(f64x2.add(f64x2.mul(B1, loadPair(at(m, i))), f64x2.mul(A1, gi)));
+    const vi = roundPair(f64x2.add(f64x2.mul(B2, loadPair(at(v, i))), f64x2.mul(f64x2.mul(A2, gi), gi)));
+    storePair(at(m, i), mi);
+    storePair(at(v, i), vi);
+    const step = f64x2.div(f64x2.mul(LR, f64x2.div(mi, BC1)), f64x2.add(f64x2.sqrt(f64x2.div(vi, BC2)), EPS));
+    const wi = roundPair(f64x2.sub(loadPair(at(w, i)), step));
+    storePair(at(w, i), f64x2.sub(wi, f64x2.mul(LRWD, wi)));
+  }
+  for (; i < n; i++) {
+    const gi = <f64>ld(g, i);
+    const mi = <float>(beta1 * <f64>ld(m, i) + a1 * gi);
+    const vi = <float>(beta2 * <f64>ld(v, i) + a2 * gi * gi);
+    st(m, i, mi);
+    st(v, i, vi);
+    const wi = <f64><float>(<f64>ld(w, i) - (lr * (<f64>mi / bc1)) / (Math.sqrt(<f64>vi / bc2) + eps));
+    st(w, i, <float>(wi - lrwd * wi));
+  }
+}

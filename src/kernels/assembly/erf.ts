@@ -1,0 +1,248 @@
+// The exact GELU for the wasm backend: GELU(x) = ½·x·erfc(−x/√2) and GELU'(x) = Φ(x) + x·φ(x), with
+// fdlibm's erfc in float64 — the algorithm of src/kernels/erf.ts, so both backends agree to an ulp or two
+// (exp differs). Pairs of lanes with |x| < 8.4 run as f64x2 (every branch region evaluated only when some
+// lane needs it, then selected); other lanes, NaN included, take the scalar port. f32 computes in f64.
+
+import { at, hi64, join, ld, lo64, st } from "./common";
+import { kv, vexp, vexpHiLo } from "./vmath";
+
+const erx: f64 = 8.45062911510467529297e-1;
+const pp0: f64 = 1.28379167095512558561e-1, pp1: f64 = -3.25042107247001499370e-1, pp2: f64 = -2.84817495755985104766e-2;
+const pp3: f64 = -5.77027029648944159157e-3, pp4: f64 = -2.37630166566501626084e-5;
+const qq1: f64 = 3.97917223959155352819e-1, qq2: f64 = 6.50222499887672944485e-2, qq3: f64 = 5.08130628187576562776e-3;
+const qq4: f64 = 1.32494738004321644526e-4, qq5: f64 = -3.96022827877536812320e-6;
+const pa0: f64 = -2.36211856075265944077e-3, pa1: f64 = 4.14856118683748331666e-1, pa2: f64 = -3.72207876035701323847e-1;
+const pa3: f64 = 3.18346619901161753674e-1, pa4: f64 = -1.10894694282396677476e-1, pa5: f64 = 3.54783043256182359371e-2;
+const pa6: f64 = -2.16637559486879084300e-3;
+const qa1: f64 = 1.06420880400844228286e-1, qa2: f64 = 5.40397917702171048937e-1, qa3: f64 = 7.18286544141962662868e-2;
+const qa4: f64 = 1.26171219808761642112e-1, qa5: f64 = 1.36370839120290507362e-2, qa6: f64 = 1.19844998467991074170e-2;
+const ra0: f64 = -9.86494403484714822705e-3, ra1: f64 = -6.93858572707181764372e-1, ra2: f64 = -1.05586262253232909814e1;
+const ra3: f64 = -6.23753324503260060396e1, ra4: f64 = -1.62396669462573470355e2, ra5: f64 = -1.84605092906711035994e2;
+const ra6: f64 = -8.12874355063065934246e1, ra7: f64 = -9.81432934416914548592e0;
+const sa1: f64 = 1.96512716674392571292e1, sa2: f64 = 1.37657754143519042600e2, sa3: f64 = 4.34565877475229228821e2;
+const sa4: f64 = 6.45387271733267880336e2, sa5: f64 = 4.29008140027567833386e2, sa6: f64 = 1.08635005541779435134e2;
+const sa7: f64 = 6.57024977031928170135e0, sa8: f64 = -6.04244152148580987438e-2;
+const rb0: f64 = -9.86494292470009928597e-3, rb1: f64 = -7.99283237680523006574e-1, rb2: f64 = -1.77579549177547519889e1;
+const rb3: f64 = -1.60636384855821916062e2, rb4: f64 = -6.37566443368389627722e2, rb5: f64 = -1.02509513161107724954e3;
+const rb6: f64 = -4.83519191608651397019e2;
+const sb1: f64 = 3.03380607434824582924e1, sb2: f64 = 3.25792512996573918826e2, sb3: f64 = 1.53672958608443695994e3;
+const sb4: f64 = 3.19985821950859553908e3, sb5: f64 = 2.55305040643316442583e3, sb6: f64 = 4.74528541206955367215e2;
+const sb7: f64 = -2.24409524465858183362e1;
+const tiny: f64 = 1e-300;
+
+// @ts-ignore: decorator
+@inline function tail(ax: f64, ix: i32, bound: i32): f64 {
+  const s = 1 / (ax * ax);
+  let R: f64, Sv: f64;
+  if (ix < bound) {
+    R = ra0 + s * (ra1 + s * (ra2 + s * (ra3 + s * (ra4 + s * (ra5 + s * (ra6 + s * ra7))))));
+    Sv = 1 + s * (sa1 + s * (sa2 + s * (sa3 + s * (sa4 + s * (sa5 + s * (sa6 + s * (sa7 + s * sa8)))))));
+  } else {
+    R = rb0 + s * (rb1 + s * (rb2 + s * (rb3 + s * (rb4 + s * (rb5 + s * rb6)))));
+    Sv = 1 + s * (sb1 + s * (sb2 + s * (sb3 + s * (sb4 + s * (sb5 + s * (sb6 + s * sb7))))));
+  }
+  const z = reinterpret<f64>(reinterpret<u64>(ax) & 0xffffffff00000000);
+  return (Math.exp(-z * z - 0.5625) * Math.exp((z - ax) * (z + ax) + R / Sv)) / ax;
+}
+
+/** fdlibm erfc, scalar, for lanes outside the vector path. */
+function erfc(x: f64): f64 {
+  const hx = <i32>(reinterpret<u64>(x) >> 32);
+  const ix = hx & 0x7fffffff;
+  if (ix >= 0x7ff00000) return x != x ? x : x > 0 ? 0 : 2;
+  if (ix < 0x3feb0000) {
+    // |x| < 0.84375
+    if (ix < 0x3c700000) return 1 - x;
+    const z = x * x;
+    const r = pp0 + z * (pp1 + z * (pp2 + z * (pp3 + z * pp4)));
+    const s = 1 + z * (qq1 + z * (qq2 + z * (qq3 + z * (qq4 + z * qq5))));
+    const y = r / s;
+    if (hx < 0x3fd00000) return 1 - (x + x * y); // x < 1/4
+    return 0.5 - (x * y + (x - 0.5));
+  }
+  if (ix < 0x3ff40000) {
+    // 0.84375 ≤ |x| < 1.25
+    const s = Math.abs(x) - 1;
+    const P = pa0 + s * (pa1 + s * (pa2 + s * (pa3 + s * (pa4 + s * (pa5 + s * pa6)))));
+    const Q = 1 + s * (qa1 + s * (qa2 + s * (qa3 + s * (qa4 + s * (qa5 + s * qa6)))));
+    return hx >= 0 ? 1 - erx - P / Q : 1 + (erx + P / Q);
+  }
+  if (ix < 0x403c0000) {
+    // |x| < 28
+    if (hx < 0 && ix >= 0x40180000) return 2 - tiny; // x < −6
+    const r = tail(Math.abs(x), ix, 0x4006db6d);
+    return hx > 0 ? r : 2 - r;
+  }
+  return hx > 0 ? tiny * tiny : 2 - tiny;
+}
+
+const SQRT1_2: f64 = 0.7071067811865476;
+const INV_SQRT_2PI: f64 = 0.3989422804014327;
+
+// Vector constants live in static tables (see vmath.ts for why).
+const P1 = memory.data<f64>([pp0, pp1, pp2, pp3, pp4]);
+const Q1 = memory.data<f64>([qq1, qq2, qq3, qq4, qq5]);
+const P2 = memory.data<f64>([pa0, pa1, pa2, pa3, pa4, pa5, pa6]);
+const Q2 = memory.data<f64>([qa1, qa2, qa3, qa4, qa5, qa6]);
+const RA = memory.data<f64>([ra0, ra1, ra2, ra3, ra4, ra5, ra6, ra7]);
+const RB = memory.data<f64>([rb0, rb1, rb2, rb3, rb4, rb5, rb6, 0]); // zero-padded to RA's length
+const SA = memory.data<f64>([sa1, sa2, sa3, sa4, sa5, sa6, sa7, sa8]);
+const SB = memory.data<f64>([sb1, sb2, sb3, sb4, sb5, sb6, sb7, 0]);
+/**
+ * 1, ½, ¼, 1 − erx, erx, 2, 0.5625, 0.84375, 1.25, the 1/0.35 boundary (high word 0x4006db6d),
+ * the vector-path limit on |x| (|x|/√2 < 6 keeps erfc off its x < −6 and underflow cases), −1/√2,
+ * 1/√(2π), −½.
+ */
+const MISC = memory.data<f64>([
+  1, 0.5, 0.25, 1 - erx, erx, 2, 0.5625, 0.84375, 1.25, 2.8571414947509766, 8.4, -SQRT1_2, INV_SQRT_2PI, -0.5,
+]);
+const HIGH_MASK = memory.data<u64>([0xffffffff00000000]);
+
+// @ts-ignore: decorator
+@inline function m(i: usize): v128 {
+  return kv(MISC + (i << 3));
+}
+/** c + z·p, in that order. */
+// @ts-ignore: decorator
+@inline function madd(c: v128, z: v128, p: v128): v128 {
+  return f64x2.add(c, f64x2.mul(z, p));
+}
+
+/** erfc for |t| < 0.84375. */
+// @ts-ignore: decorator
+@inline function erfc1(t: v128): v128 {
+  const z = f64x2.mul(t, t);
+  const r = madd(kv(P1), z, madd(kv(P1 + 8), z, madd(kv(P1 + 16), z, madd(kv(P1 + 24), z, kv(P1 + 32)))));
+  const s = madd(m(0), z, madd(kv(Q1), z, madd(kv(Q1 + 8), z, madd(kv(Q1 + 16), z, madd(kv(Q1 + 24), z, kv(Q1 + 32))))));
+  const ty = f64x2.mul(t, f64x2.div(r, s));
+  const lo = f64x2.sub(m(0), f64x2.add(t, ty));
+  const hi = f64x2.sub(m(1), f64x2.add(ty, f64x2.sub(t, m(1))));
+  return v128.bitselect(lo, hi, f64x2.lt(t, m(2)));
+}
+
+/** erfc for 0.84375 ≤ |t| < 1.25. */
+// @ts-ignore: decorator
+@inline function erfc2(t: v128, a: v128): v128 {
+  const s = f64x2.sub(a, m(0));
+  const P = madd(kv(P2), s, madd(kv(P2 + 8), s, madd(kv(P2 + 16), s, madd(kv(P2 + 24), s,
+    madd(kv(P2 + 32), s, madd(kv(P2 + 40), s, kv(P2 + 48)))))));
+  const Q = madd(m(0), s, madd(kv(Q2), s, madd(kv(Q2 + 8), s, madd(kv(Q2 + 16), s,
+    madd(kv(Q2 + 24), s, madd(kv(Q2 + 32), s, kv(Q2 + 40)))))));
+  const pq = f64x2.div(P, Q);
+  const pos = f64x2.sub(m(3), pq);
+  const neg = f64x2.add(m(0), f64x2.add(m(4), pq));
+  return v128.bitselect(pos, neg, f64x2.ge(t, f64x2.splat(0)));
+}
+
+/** Coefficient i of table A where mask, else of table B. */
+// @ts-ignore: decorator
+@inline function pick(A: usize, B: usize, i: usize, mask: v128): v128 {
+  return v128.bitselect(kv(A + (i << 3)), kv(B + (i << 3)), mask);
+}
+
+/** erfc for 1.25 ≤ |t| < 6; the two coefficient sets are picked per lane. */
+// @ts-ignore: decorator
+@inline function erfc3(t: v128, a: v128): v128 {
+  const s = f64x2.div(m(0), f64x2.mul(a, a));
+  const b = f64x2.lt(a, m(9));
+  let R = pick(RA, RB, 7, b);
+  R = madd(pick(RA, RB, 6, b), s, R);
+  R = madd(pick(RA, RB, 5, b), s, R);
+  R = madd(pick(RA, RB, 4, b), s, R);
+  R = madd(pick(RA, RB, 3, b), s, R);
+  R = madd(pick(RA, RB, 2, b), s, R);
+  R = madd(pick(RA, RB, 1, b), s, R);
+  R = madd(pick(RA, RB, 0, b), s, R);
+  let S = pick(SA, SB, 7, b);
+  S = madd(pick(SA, SB, 6, b), s, S);
+  S = madd(pick(SA, SB, 5, b), s, S);
+  S = madd(pick(SA, SB, 4, b), s, S);
+  S = madd(pick(SA, SB, 3, b), s, S);
+  S = madd(pick(SA, SB, 2, b), s, S);
+  S = madd(pick(SA, SB, 1, b), s, S);
+  S = madd(pick(SA, SB, 0, b), s, S);
+  S = madd(m(0), s, S);
+  const z = v128.and(a, kv(HIGH_MASK));
+  // exp(−z²−0.5625)·exp((z−a)(z+a)+R/S) as one exp: −z²−0.5625 is exact (z has 21 significant bits)
+  const hi = f64x2.sub(f64x2.mul(f64x2.neg(z), z), m(6));
+  const lo = f64x2.add(f64x2.mul(f64x2.sub(z, a), f64x2.add(z, a)), f64x2.div(R, S));
+  const r = f64x2.div(vexpHiLo(hi, lo), a);
+  return v128.bitselect(r, f64x2.sub(m(5), r), f64x2.gt(t, f64x2.splat(0)));
+}
+
+/** erfc lane-wise for |t| < 6 (no NaN); a region's code runs only when one of the lanes is in it. */
+// @ts-ignore: decorator
+@inline function erfcV(t: v128): v128 {
+  const a = f64x2.abs(t);
+  const in1 = f64x2.lt(a, m(7));
+  if (i64x2.all_true(in1)) return erfc1(t);
+  const in2 = f64x2.lt(a, m(8));
+  let r = f64x2.splat(0);
+  if (v128.any_true(in1)) r = erfc1(t);
+  if (v128.any_true(v128.andnot(in2, in1))) r = v128.bitselect(r, erfc2(t, a), in1);
+  if (!i64x2.all_true(in2)) r = v128.bitselect(r, erfc3(t, a), in2);
+  return r;
+}
+
+function geluS(x: f64): f64 {
+  return 0.5 * x * erfc(-x * SQRT1_2);
+}
+function geluGradS(x: f64): f64 {
+  return 0.5 * erfc(-x * SQRT1_2) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+}
+
+// @ts-ignore: decorator
+@inline function inRange(x: v128): bool {
+  return i64x2.all_true(f64x2.lt(f64x2.abs(x), m(10)));
+}
+
+/** GELU of two float64 lanes. */
+function geluPair(x: v128): v128 {
+  if (!inRange(x)) return f64x2.replace_lane(f64x2.splat(geluS(f64x2.extract_lane(x, 0))), 1, geluS(f64x2.extract_lane(x, 1)));
+  return f64x2.mul(f64x2.mul(m(1), x), erfcV(f64x2.mul(x, m(11))));
+}
+
+/** GELU'(x) of two float64 lanes. */
+function geluGradPair(x: v128): v128 {
+  if (!inRange(x)) return f64x2.replace_lane(f64x2.splat(geluGradS(f64x2.extract_lane(x, 0))), 1, geluGradS(f64x2.extract_lane(x, 1)));
+  const phi = vexp(f64x2.mul(f64x2.mul(m(13), x), x));
+  return f64x2.add(f64x2.mul(m(1), erfcV(f64x2.mul(x, m(11)))), f64x2.mul(f64x2.mul(x, m(12)), phi));
+}
+
+/** gx pair (+)= gy · GELU'(x), in float64. */
+// @ts-ignore: decorator
+@inline function gradPair(x: v128, gy: v128, gx: v128, beta: i32): v128 {
+  const d = f64x2.mul(gy, geluGradPair(x));
+  return beta ? f64x2.add(gx, d) : d;
+}
+
+export function geluForward(n: i32, x: usize, out: usize): void {
+  let i = 0;
+  if (sizeof<float>() == 4) {
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(at(x, i));
+      v128.store(at(out, i), join(geluPair(lo64(v)), geluPair(hi64(v))));
+    }
+  } else {
+    for (; i + 2 <= n; i += 2) v128.store(at(out, i), geluPair(v128.load(at(x, i))));
+  }
+  for (; i < n; i++) st(out, i, <float>geluS(<f64>ld(x, i)));
+}
+
+export function geluBackward(n: i32, x: usize, gy: usize, gx: usize, beta: i32): void {
+  let i = 0;
+  if (sizeof<float>() == 4) {
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(at(x, i));
+      const g = v128.load(at(gy, i));
+      const o = v128.load(at(gx, i));
+      v128.store(at(gx, i), join(gradPair(lo64(v), lo64(g), lo64(o), beta), gradPair(hi64(v), hi64(g), hi64(o), beta)));
+    }
+  } else {
+    for (; i + 2 <= n; i += 2) v128.store(at(gx, i), gradPair(v128.load(at(x, i)), v128.load(at(gy, i)), v128.load(at(gx, i)), beta));
+  }
+  for (; i < n; i++) {
+    const d = <f64>ld(gy, i) * geluGradS(<f64>ld(x, i));
+    st(gx, i, beta ? <float>(<f64>ld(gx, i) + d) : <float>d);
+  }
+}

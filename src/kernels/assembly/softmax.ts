@@ -1,0 +1,228 @@
+// Softmax-family kernels for the wasm backend: cross-entropy and MSE with their gradients, the logit
+// statistics, row softmax and LayerNorm, in the reference's exact order of operations: float ops round
+// in `float`, exp/log run in float64 then round, sums run in index order — so results agree with
+// reference.ts bit for bit up to an ulp of exp/log. Only the cross-entropy exps are vectorised (vexp,
+// in chunks through scratch); the sums stay sequential. softmaxRows/layerNorm are plain scalar loops.
+
+import { L, at, hi64, join, ld, lo64, scratchBase, st } from "./common";
+import { kv, vexp } from "./vmath";
+
+/** Elements per exp chunk (the buffer sits at scratchBase + 64, GEMM's packing area, unused here). */
+// @ts-ignore: decorator
+@inline const CHUNK: i32 = 1024;
+const EXP_MIN = memory.data<f64>([-700]);
+
+/** exp of two float64 lanes; a pair with a lane below −700 (vexp's range) goes through scalar Math.exp. */
+// @ts-ignore: decorator
+@inline function exp2(v: v128): v128 {
+  if (v128.any_true(f64x2.lt(v, kv(EXP_MIN)))) {
+    return f64x2.replace_lane(f64x2.splat(Math.exp(f64x2.extract_lane(v, 0))), 1, Math.exp(f64x2.extract_lane(v, 1)));
+  }
+  return vexp(v);
+}
+
+/** buf[k] = float(exp(float64(float(z_k·invTau) − shift))) for k < n (n ≤ CHUNK). */
+function expChunk(z: usize, n: i32, invTau: f64, shift: float, buf: usize): void {
+  const tv = f64x2.splat(invTau);
+  const sv = v128.splat<float>(shift);
+  let k = 0;
+  for (; k + L <= n; k += L) {
+    const zv = v128.load(at(z, k));
+    if (sizeof<float>() == 4) {
+      const x = join(f64x2.mul(lo64(zv), tv), f64x2.mul(hi64(zv), tv));
+      const d = f32x4.sub(x, sv);
+      v128.store(at(buf, k), join(exp2(lo64(d)), exp2(hi64(d))));
+    } else {
+      v128.store(at(buf, k), exp2(f64x2.sub(f64x2.mul(zv, tv), sv)));
+    }
+  }
+  for (; k < n; k++) st(buf, k, <float>Math.exp(<f64>(<float>(<f64>ld(z, k) * invTau) - shift)));
+}
+
+/** z_k·invTau rounded to float. */
+// @ts-ignore: decorator
+@inline function scaled(zr: usize, k: i32, invTau: f64): float {
+  return <float>(<f64>ld(zr, k) * invTau);
+}
+
+/** max_k z_k·invTau and its first index, packed: returns the max, argmax via the global. */
+let argmaxOut: i32 = 0;
+function rowMax(cols: i32, zr: usize, invTau: f64): float {
+  let m = <float>-Infinity;
+  let arg = 0;
+  for (let k = 0; k < cols; k++) {
+    const x = scaled(zr, k, invTau);
+    if (x > m) {
+      m = x;
+      arg = k;
+    }
+  }
+  argmaxOut = arg;
+  return m;
+}
+
+/** lse = m + log Σ exp(x_k − m), every step rounded to float, summed in index order. */
+function rowLse(cols: i32, zr: usize, invTau: f64, m: float): float {
+  const buf = scratchBase + 64;
+  let s: float = 0;
+  for (let k0 = 0; k0 < cols; k0 += CHUNK) {
+    const n = min(CHUNK, cols - k0);
+    expChunk(at(zr, k0), n, invTau, m, buf);
+    for (let k = 0; k < n; k++) s += ld(buf, k);
+  }
+  return m + <float>Math.log(<f64>s);
+}
+
+/** dz_k = float(float64(p_k − onehot_k)·c), p_k = float(exp(x_k − lse)), for one row. */
+function gradRow(cols: i32, zr: usize, y: i32, invTau: f64, lse: float, c: f64, dr: usize): void {
+  const buf = scratchBase + 64;
+  const cv = f64x2.splat(c);
+  for (let k0 = 0; k0 < cols; k0 += CHUNK) {
+    const n = min(CHUNK, cols - k0);
+    expChunk(at(zr, k0), n, invTau, lse, buf);
+    const d = at(dr, k0);
+    let k = 0;
+    for (; k + L <= n; k += L) {
+      const p = v128.load(at(buf, k));
+      v128.store(at(d, k), sizeof<float>() == 4 ? join(f64x2.mul(lo64(p), cv), f64x2.mul(hi64(p), cv)) : f64x2.mul(p, cv));
+    }
+    for (; k < n; k++) st(d, k, <float>(<f64>ld(buf, k) * c));
+    if (y >= k0 && y < k0 + n) st(d, y - k0, <float>(<f64>(ld(buf, y - k0) - 1) * c));
+  }
+}
+
+export function softmaxCrossEntropy(
+  rows: i32, cols: i32, z: usize, labels: usize, invTau: f64, dz: usize, gradScale: f64,
+): f64 {
+  const c = (gradScale * invTau) / <f64>rows;
+  let total: f64 = 0;
+  for (let i = 0; i < rows; i++) {
+    const zr = z + ((<usize>(i * cols)) * sizeof<float>());
+    const y = load<i32>(labels + (<usize>i << 2));
+    const lse = rowLse(cols, zr, invTau, rowMax(cols, zr, invTau));
+    total -= <f64>(scaled(zr, y, invTau) - lse);
+    if (dz) gradRow(cols, zr, y, invTau, lse, c, dz + ((<usize>(i * cols)) * sizeof<float>()));
+  }
+  return total / <f64>rows;
+}
+
+/** Σ_k (z_k·invTau − onehot_k)² for one row, accumulated in float. */
+function mseRow(cols: i32, zr: usize, y: i32, invTau: f64, dr: usize, c: f64): float {
+  let s: float = 0;
+  for (let k = 0; k < cols; k++) {
+    const x = scaled(zr, k, invTau);
+    const d: float = k == y ? x - 1 : x;
+    s += d * d;
+    if (dr) st(dr, k, <float>(<f64>d * c));
+  }
+  return s;
+}
+
+export function mse(rows: i32, cols: i32, z: usize, labels: usize, invTau: f64, dz: usize, gradScale: f64): f64 {
+  const c = (2 * gradScale * invTau) / <f64>rows;
+  let total: f64 = 0;
+  for (let i = 0; i < rows; i++) {
+    const off = (<usize>(i * cols)) * sizeof<float>();
+    total += <f64>mseRow(cols, z + off, load<i32>(labels + (<usize>i << 2)), invTau, dz ? dz + off : 0, c);
+  }
+  return total / <f64>rows;
+}
+
+/** Writes [correct, l2sum, saturated, collapsed, lossSum] as float64 at the scratch base; loss 0 = CE, 1 = MSE. */
+export function logitStats(rows: i32, cols: i32, z: usize, labels: usize, invTau: f64, loss: i32): void {
+  let correct = 0, saturated = 0, collapsed = 0;
+  let l2sum: f64 = 0, lossSum: f64 = 0;
+  for (let i = 0; i < rows; i++) {
+    const zr = z + ((<usize>(i * cols)) * sizeof<float>());
+    const y = load<i32>(labels + (<usize>i << 2));
+    let sq: f64 = 0;
+    for (let k = 0; k < cols; k++) {
+      const x = <f64>ld(zr, k) * invTau;
+      sq += x * x;
+    }
+    l2sum += Math.sqrt(sq);
+    const m = rowMax(cols, zr, invTau);
+    const arg = argmaxOut;
+    const lse = rowLse(cols, zr, invTau, m);
+    if (arg == y) correct++;
+    if (<f64><float>Math.exp(<f64>(m - lse)) > 0.999) saturated++;
+    const lpy = scaled(zr, y, invTau) - lse;
+    if (<float>Math.exp(<f64>lpy) == 1) collapsed++;
+    if (loss == 0) lossSum -= <f64>lpy;
+    else lossSum += <f64>mseRow(cols, zr, y, invTau, 0, 0);
+  }
+  const out = scratchBase;
+  store<f64>(out, <f64>correct);
+  store<f64>(out, l2sum, 8);
+  store<f64>(out, <f64>saturated, 16);
+  store<f64>(out, <f64>collapsed, 24);
+  store<f64>(out, lossSum, 32);
+}
+
+export function softmaxRows(rows: i32, cols: i32, x: usize, y: usize): void {
+  for (let i = 0; i < rows; i++) {
+    const off = (<usize>(i * cols)) * sizeof<float>();
+    const xr = x + off;
+    const yr = y + off;
+    let m = <float>-Infinity;
+    for (let k = 0; k < cols; k++) m = max(m, ld(xr, k));
+    let s: float = 0;
+    for (let k = 0; k < cols; k++) {
+      const e = <float>Math.exp(<f64>(ld(xr, k) - m));
+      st(yr, k, e);
+      s += e;
+    }
+    for (let k = 0; k < cols; k++) st(yr, k, ld(yr, k) / s);
+  }
+}
+
+export function softmaxRowsBackward(rows: i32, cols: i32, y: usize, gy: usize, gx: usize, beta: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const off = (<usize>(i * cols)) * sizeof<float>();
+    let dot: f64 = 0;
+    for (let k = 0; k < cols; k++) dot += <f64>ld(gy + off, k) * <f64>ld(y + off, k);
+    const d = <float>dot;
+    for (let k = 0; k < cols; k++) {
+      const v: float = ld(y + off, k) * (ld(gy + off, k) - d);
+      st(gx + off, k, beta ? ld(gx + off, k) + v : v);
+    }
+  }
+}
+
+export function layerNorm(rows: i32, cols: i32, x: usize, y: usize, mean: usize, rstd: usize, eps: f64): void {
+  for (let i = 0; i < rows; i++) {
+    const off = (<usize>(i * cols)) * sizeof<float>();
+    const xr = x + off;
+    let s: f64 = 0;
+    for (let k = 0; k < cols; k++) s += <f64>ld(xr, k);
+    const mu = s / <f64>cols;
+    let v: f64 = 0;
+    for (let k = 0; k < cols; k++) {
+      const d = <f64>ld(xr, k) - mu;
+      v += d * d;
+    }
+    const rs = 1 / Math.sqrt(v / <f64>cols + eps);
+    for (let k = 0; k < cols; k++) st(y + off, k, <float>((<f64>ld(xr, k) - mu) * rs));
+    st(mean, i, <float>mu);
+    st(rstd, i, <float>rs);
+  }
+}
+
+export function layerNormBackward(rows: i32, cols: i32, y: usize, rstd: usize, gy: usize, gx: usize, beta: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const off = (<usize>(i * cols)) * sizeof<float>();
+    let sg: f64 = 0, sgy: f64 = 0;
+    for (let k = 0; k < cols; k++) {
+      const g = <f64>ld(gy + off, k);
+      sg += g;
+      sgy += g * <f64>ld(y + off, k);
+    }
+    const mg = sg / <f64>cols;
+    const mgy = sgy / <f64>cols;
+    const rs = <f64>ld(rstd, i);
+    for (let k = 0; k < cols; k++) {
+      const v = rs * (<f64>ld(gy + off, k) - mg - <f64>ld(y + off, k) * mgy);
+      st(gx + off, k, beta ? <float>(<f64>ld(gx + off, k) + v) : <float>v);
+    }
+  }
+}

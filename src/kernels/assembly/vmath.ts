@@ -1,0 +1,60 @@
+// Vector float64 exp for the wasm kernels: exp on f64x2 lanes, accurate to about 1-2 ulp, for
+// arguments in [-700, 700] only (callers guard the range; no overflow, underflow or NaN handling).
+// Cody-Waite reduction by ln 2 and a degree-13 Taylor polynomial; no branches. Vector constants are
+// loaded from a static table (v128.load64_splat): V8 rebuilds each v128.const with several instructions.
+
+/** Splat of the float64 at address p (a static table entry). */
+// @ts-ignore: decorator
+@inline export function kv(p: usize): v128 {
+  return v128.load64_splat(p);
+}
+
+/** [1/ln2, ln2 high (32 significant bits), ln2 low, 1/13!, 1/12!, …, 1/2!, 1, 1]. */
+const EXP = memory.data<f64>([
+  1.4426950408889634, 6.93147180369123816490e-1, 1.90821492927058770002e-10,
+  1.6059043836821613e-10, 2.08767569878681e-9, 2.505210838544172e-8, 2.755731922398589e-7,
+  2.7557319223985893e-6, 2.48015873015873e-5, 1.984126984126984e-4, 1.388888888888889e-3,
+  8.333333333333333e-3, 4.1666666666666664e-2, 1.6666666666666666e-1, 0.5, 1, 1,
+]);
+
+/** e^r · 2^k for |r| ≲ 0.35 and integral k (as f64x2). */
+// @ts-ignore: decorator
+@inline function expReduced(r: v128, k: v128): v128 {
+  // Σ_{n≤13} r^n/n! by Horner
+  let p = kv(EXP + 24);
+  p = f64x2.add(kv(EXP + 32), f64x2.mul(r, p));
+  p = f64x2.add(kv(EXP + 40), f64x2.mul(r, p));
+  p = f64x2.add(kv(EXP + 48), f64x2.mul(r, p));
+  p = f64x2.add(kv(EXP + 56), f64x2.mul(r, p));
+  p = f64x2.add(kv(EXP + 64), f64x2.mul(r, p));
+  p = f64x2.add(kv(EXP + 72), f64x2.mul(r, p));
+  p = f64x2.add(kv(EXP + 80), f64x2.mul(r, p));
+  p = f64x2.add(kv(EXP + 88), f64x2.mul(r, p));
+  p = f64x2.add(kv(EXP + 96), f64x2.mul(r, p));
+  p = f64x2.add(kv(EXP + 104), f64x2.mul(r, p));
+  p = f64x2.add(kv(EXP + 112), f64x2.mul(r, p));
+  p = f64x2.add(kv(EXP + 120), f64x2.mul(r, p));
+  p = f64x2.add(kv(EXP + 128), f64x2.mul(r, p));
+  // × 2^k by adding k to the exponent field
+  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
+  return i64x2.add(p, i64x2.shl(ki, 52));
+}
+
+/** exp(x) lane-wise for x in [-700, 700]. */
+// @ts-ignore: decorator
+@inline export function vexp(x: v128): v128 {
+  const k = f64x2.nearest(f64x2.mul(x, kv(EXP)));
+  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, kv(EXP + 8))), f64x2.mul(k, kv(EXP + 16)));
+  return expReduced(r, k);
+}
+
+/**
+ * exp(hi + lo) lane-wise, hi + lo in [-700, 700], for an exact hi whose bits end at or above 2^-50
+ * (so hi − k·ln2_hi is exact) and a small lo: one exp where a product of two would be needed.
+ */
+// @ts-ignore: decorator
+@inline export function vexpHiLo(hi: v128, lo: v128): v128 {
+  const k = f64x2.nearest(f64x2.mul(f64x2.add(hi, lo), kv(EXP)));
+  const r = f64x2.sub(f64x2.add(f64x2.sub(hi, f64x2.mul(k, kv(EXP + 8))), lo), f64x2.mul(k, kv(EXP + 16)));
+  return expReduced(r, k);
+}

@@ -1,0 +1,252 @@
+// The reference kernels: plain TypeScript loops that define what every kernel means, simple enough to
+// be obviously right. Sums accumulate in float64; in the f32 path every other operation is rounded to
+// float32 (Math.fround), softmax and cross-entropy in PyTorch's log-softmax order, so softmax collapse
+// happens here exactly as in float32 hardware. Not fast: the wasm backend (wasm.ts) is.
+
+import { type DType, type FArray, rounder } from "../tensor/dtype.js";
+import { gelu, geluGrad } from "./erf.js";
+import type { Kernels, LogitStats } from "./types.js";
+
+export function referenceKernels(dtype: DType): Kernels {
+  const r = rounder(dtype);
+  let scratch = new Float64Array(256);
+  const rowScratch = (n: number): Float64Array => {
+    if (scratch.length < n) scratch = new Float64Array(n);
+    return scratch;
+  };
+
+  /**
+   * Log-softmax of row i of z/τ in the working precision: writes logp into lp and returns it with the
+   * row's argmax index (first wins) of z/τ.
+   */
+  const logSoftmaxRow = (cols: number, z: FArray, off: number, invTau: number, lp: Float64Array): number => {
+    let m = -Infinity;
+    let arg = 0;
+    for (let k = 0; k < cols; k++) {
+      const x = r(z[off + k]! * invTau);
+      lp[k] = x;
+      if (x > m) {
+        m = x;
+        arg = k;
+      }
+    }
+    let s = 0;
+    for (let k = 0; k < cols; k++) s = r(s + r(Math.exp(r(lp[k]! - m))));
+    const lse = r(m + r(Math.log(s)));
+    for (let k = 0; k < cols; k++) lp[k] = r(lp[k]! - lse);
+    return arg;
+  };
+
+  return {
+    name: "reference",
+    dtype,
+
+    gemm(transA, transB, M, N, K, A, B, C, beta) {
+      const acc = rowScratch(N);
+      for (let i = 0; i < M; i++) {
+        if (transB) {
+          for (let j = 0; j < N; j++) {
+            let s = 0;
+            for (let p = 0; p < K; p++) s += (transA ? A[p * M + i]! : A[i * K + p]!) * B[j * K + p]!;
+            acc[j] = s;
+          }
+        } else {
+          acc.fill(0, 0, N);
+          for (let p = 0; p < K; p++) {
+            const a = transA ? A[p * M + i]! : A[i * K + p]!;
+            const off = p * N;
+            for (let j = 0; j < N; j++) acc[j] += a * B[off + j]!;
+          }
+        }
+        const o = i * N;
+        for (let j = 0; j < N; j++) C[o + j] = beta === 1 ? C[o + j]! + acc[j]! : acc[j]!;
+      }
+    },
+
+    add(n, a, b, out) {
+      for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!;
+    },
+    mul(n, a, b, out, beta) {
+      for (let i = 0; i < n; i++) out[i] = beta === 1 ? out[i]! + r(a[i]! * b[i]!) : a[i]! * b[i]!;
+    },
+    scale(n, s, a, out, beta) {
+      const sr = r(s);
+      for (let i = 0; i < n; i++) out[i] = beta === 1 ? out[i]! + r(sr * a[i]!) : sr * a[i]!;
+    },
+    addRowVec(rows, cols, x, bias, out) {
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[i * cols + j] = x[i * cols + j]! + bias[j]!;
+    },
+    sumRows(rows, cols, x, out, beta) {
+      const acc = rowScratch(cols);
+      acc.fill(0, 0, cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) acc[j] += x[i * cols + j]!;
+      for (let j = 0; j < cols; j++) out[j] = beta === 1 ? out[j]! + acc[j]! : acc[j]!;
+    },
+    sumSquares(n, x) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += x[i]! * x[i]!;
+      return s;
+    },
+
+    gatherRows(n, cols, table, idx, out) {
+      for (let i = 0; i < n; i++) {
+        const t = idx[i]! * cols;
+        for (let j = 0; j < cols; j++) out[i * cols + j] = table[t + j]!;
+      }
+    },
+    scatterAddRows(n, cols, g, idx, tableGrad) {
+      for (let i = 0; i < n; i++) {
+        const t = idx[i]! * cols;
+        for (let j = 0; j < cols; j++) tableGrad[t + j] = tableGrad[t + j]! + g[i * cols + j]!;
+      }
+    },
+    gatherAdd2(n, cols, tA, ia, tB, ib, bias, out) {
+      for (let i = 0; i < n; i++) {
+        const a = ia[i]! * cols;
+        const b = ib[i]! * cols;
+        for (let j = 0; j < cols; j++) out[i * cols + j] = r(tA[a + j]! + tB[b + j]!) + bias[j]!;
+      }
+    },
+
+    geluForward(n, x, out) {
+      for (let i = 0; i < n; i++) out[i] = gelu(x[i]!);
+    },
+    geluBackward(n, x, gy, gx, beta) {
+      for (let i = 0; i < n; i++) {
+        const d = gy[i]! * geluGrad(x[i]!);
+        gx[i] = beta === 1 ? gx[i]! + d : d;
+      }
+    },
+
+    softmaxCrossEntropy(rows, cols, z, labels, invTau, dz, gradScale) {
+      const lp = rowScratch(cols);
+      const c = (gradScale * invTau) / rows;
+      let total = 0;
+      for (let i = 0; i < rows; i++) {
+        const off = i * cols;
+        const y = labels[i]!;
+        logSoftmaxRow(cols, z, off, invTau, lp);
+        total -= lp[y]!;
+        if (dz) for (let k = 0; k < cols; k++) dz[off + k] = r(r(Math.exp(lp[k]!)) - (k === y ? 1 : 0)) * c;
+      }
+      return total / rows;
+    },
+    mse(rows, cols, z, labels, invTau, dz, gradScale) {
+      const c = (2 * gradScale * invTau) / rows;
+      let total = 0;
+      for (let i = 0; i < rows; i++) {
+        const off = i * cols;
+        const y = labels[i]!;
+        let s = 0;
+        for (let k = 0; k < cols; k++) {
+          const d = r(r(z[off + k]! * invTau) - (k === y ? 1 : 0));
+          s = r(s + r(d * d));
+          if (dz) dz[off + k] = d * c;
+        }
+        total += s;
+      }
+      return total / rows;
+    },
+    logitStats(rows, cols, z, labels, invTau, loss) {
+      const lp = rowScratch(cols);
+      const st: LogitStats = { correct: 0, l2sum: 0, saturated: 0, collapsed: 0, lossSum: 0 };
+      for (let i = 0; i < rows; i++) {
+        const off = i * cols;
+        const y = labels[i]!;
+        let sq = 0;
+        for (let k = 0; k < cols; k++) {
+          const x = z[off + k]! * invTau;
+          sq += x * x;
+        }
+        st.l2sum += Math.sqrt(sq);
+        const arg = logSoftmaxRow(cols, z, off, invTau, lp);
+        if (arg === y) st.correct++;
+        if (r(Math.exp(lp[arg]!)) > 0.999) st.saturated++;
+        if (r(Math.exp(lp[y]!)) === 1) st.collapsed++;
+        if (loss === "ce") st.lossSum -= lp[y]!;
+        else {
+          let s = 0;
+          for (let k = 0; k < cols; k++) {
+            const d = r(r(z[off + k]! * invTau) - (k === y ? 1 : 0));
+            s = r(s + r(d * d));
+          }
+          st.lossSum += s;
+        }
+      }
+      return st;
+    },
+
+    softmaxRows(rows, cols, x, y) {
+      for (let i = 0; i < rows; i++) {
+        const off = i * cols;
+        let m = -Infinity;
+        for (let k = 0; k < cols; k++) m = Math.max(m, x[off + k]!);
+        let s = 0;
+        for (let k = 0; k < cols; k++) {
+          const e = r(Math.exp(r(x[off + k]! - m)));
+          y[off + k] = e;
+          s = r(s + e);
+        }
+        for (let k = 0; k < cols; k++) y[off + k] = y[off + k]! / s;
+      }
+    },
+    softmaxRowsBackward(rows, cols, y, gy, gx, beta) {
+      for (let i = 0; i < rows; i++) {
+        const off = i * cols;
+        let dot = 0;
+        for (let k = 0; k < cols; k++) dot += gy[off + k]! * y[off + k]!;
+        const d = r(dot);
+        for (let k = 0; k < cols; k++) {
+          const v = r(y[off + k]! * r(gy[off + k]! - d));
+          gx[off + k] = beta === 1 ? gx[off + k]! + v : v;
+        }
+      }
+    },
+    layerNorm(rows, cols, x, y, mean, rstd, eps) {
+      for (let i = 0; i < rows; i++) {
+        const off = i * cols;
+        let s = 0;
+        for (let k = 0; k < cols; k++) s += x[off + k]!;
+        const mu = s / cols;
+        let v = 0;
+        for (let k = 0; k < cols; k++) v += (x[off + k]! - mu) * (x[off + k]! - mu);
+        const rs = 1 / Math.sqrt(v / cols + eps);
+        for (let k = 0; k < cols; k++) y[off + k] = (x[off + k]! - mu) * rs;
+        mean[i] = mu;
+        rstd[i] = rs;
+      }
+    },
+    layerNormBackward(rows, cols, y, rstd, gy, gx, beta) {
+      for (let i = 0; i < rows; i++) {
+        const off = i * cols;
+        let sg = 0;
+        let sgy = 0;
+        for (let k = 0; k < cols; k++) {
+          sg += gy[off + k]!;
+          sgy += gy[off + k]! * y[off + k]!;
+        }
+        const mg = sg / cols;
+        const mgy = sgy / cols;
+        const rs = rstd[i]!;
+        for (let k = 0; k < cols; k++) {
+          const v = rs * (gy[off + k]! - mg - y[off + k]! * mgy);
+          gx[off + k] = beta === 1 ? gx[off + k]! + v : v;
+        }
+      }
+    },
+
+    adamw(n, w, g, m, v, lr, beta1, beta2, eps, bc1, bc2, wd) {
+      const a1 = 1 - beta1;
+      const a2 = 1 - beta2;
+      for (let i = 0; i < n; i++) {
+        const gi = g[i]!;
+        const mi = r(beta1 * m[i]! + a1 * gi);
+        const vi = r(beta2 * v[i]! + a2 * gi * gi);
+        m[i] = mi;
+        v[i] = vi;
+        const wi = r(w[i]! - (lr * (mi / bc1)) / (Math.sqrt(vi / bc2) + eps));
+        w[i] = wi - lr * wd * wi;
+      }
+    },
+  };
+}

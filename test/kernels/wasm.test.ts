@@ -1,0 +1,279 @@
+// The wasm backend against the reference, kernel by kernel, in both dtypes, on random shapes that
+// include odd sizes (1, 3, 7, 17, 59, 97, 130, ...) and blocks larger than the GEMM's packing blocks.
+// Kernels without a reordered sum must agree bit for bit; GEMM and sumSquares within tolerance.
+// Builds dist/kernels first if it is missing or stale.
+
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { referenceKernels } from "../../src/kernels/reference.js";
+import type { Kernels } from "../../src/kernels/types.js";
+import { wasmKernels, wasmKernelsSync } from "../../src/kernels/wasm.js";
+import { Arena } from "../../src/tensor/arena.js";
+import type { DType, FArray } from "../../src/tensor/dtype.js";
+import { Rng } from "../../src/tensor/rng.js";
+import { expectClose, expectRel } from "./helpers.js";
+
+/** Builds dist/kernels when a wasm file is missing or older than any AssemblyScript source. */
+beforeAll(() => {
+  const srcDir = "src/kernels/assembly";
+  const sources = readdirSync(srcDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+  const newest = Math.max(...sources.map((f) => statSync(join(srcDir, f)).mtimeMs));
+  const stale = (f: string) => !existsSync(f) || statSync(f).mtimeMs < newest;
+  if (stale("dist/kernels/kernels-f32.wasm") || stale("dist/kernels/kernels-f64.wasm")) {
+    execFileSync(process.execPath, ["scripts/build-wasm.mjs"], { stdio: "inherit" });
+  }
+});
+
+const SIZES = [1, 3, 7, 17, 59, 97, 130];
+
+for (const dtype of ["f32", "f64"] as const) {
+  describe(`wasm kernels ${dtype}`, () => {
+    const tol = dtype === "f32" ? 1e-5 : 1e-12;
+    let arena: Arena;
+    let W: Kernels;
+    const R = referenceKernels(dtype);
+    const rng = new Rng(7, `wasm-${dtype}`);
+    beforeAll(() => {
+      arena = new Arena(96);
+      W = wasmKernelsSync(dtype, arena);
+    });
+    const rand = (n: number, scale = 1): FArray => {
+      const a = arena.floats(dtype, n);
+      for (let i = 0; i < n; i++) a[i] = rng.normal() * scale;
+      return a;
+    };
+    const ints = (n: number, below: number): Int32Array => {
+      const a = arena.ints(n);
+      for (let i = 0; i < n; i++) a[i] = rng.int(below);
+      return a;
+    };
+    const copy = (a: FArray): FArray => {
+      const b = arena.floats(dtype, a.length);
+      b.set(a);
+      return b;
+    };
+    /** Runs fn inside an arena mark/release. */
+    const scoped = (fn: () => void) => () => {
+      const mark = arena.mark();
+      try {
+        fn();
+      } finally {
+        arena.release(mark);
+      }
+    };
+    const same = (a: FArray, b: FArray) => expect(Array.from(a)).toEqual(Array.from(b));
+
+    describe("gemm", () => {
+      const shapes: [number, number, number][] = [[1, 1, 1], [3, 7, 1], [130, 59, 17], [97, 130, 7], [17, 3, 300], [7, 500, 33], [59, 97, 130], [4, 8, 256], [3, 600, 300]];
+      for (let s = 0; s < 6; s++) shapes.push([SIZES[(s * 3) % 7]!, SIZES[(s * 5 + 2) % 7]!, SIZES[(s * 2 + 1) % 7]!]);
+      for (const [M, N, K] of shapes)
+        for (const tA of [false, true])
+          for (const tB of [false, true])
+            it(`M=${M} N=${N} K=${K} tA=${tA} tB=${tB}`, scoped(() => {
+              const A = rand(M * K);
+              const B = rand(K * N);
+              for (const beta of [0, 1] as const) {
+                const C1 = rand(M * N);
+                const C2 = copy(C1);
+                W.gemm(tA, tB, M, N, K, A, B, C1, beta);
+                R.gemm(tA, tB, M, N, K, A, B, C2, beta);
+                expectClose(C1, C2, tol);
+              }
+            }));
+      it("K = 0 with beta 0 zeroes C", scoped(() => {
+        const C = rand(6);
+        W.gemm(false, false, 2, 3, 0, rand(0), rand(0), C, 0);
+        same(C, new (dtype === "f32" ? Float32Array : Float64Array)(6));
+      }));
+    });
+
+    it("elementwise, row broadcasts and column sums agree bit for bit", scoped(() => {
+      for (const n of [...SIZES, 1000]) {
+        const a = rand(n), b = rand(n);
+        const o1 = rand(n), o2 = copy(o1);
+        W.add(n, a, b, o1); R.add(n, a, b, o2); same(o1, o2);
+        for (const beta of [0, 1] as const) {
+          W.mul(n, a, b, o1, beta); R.mul(n, a, b, o2, beta); same(o1, o2);
+          W.scale(n, 1 / 3, a, o1, beta); R.scale(n, 1 / 3, a, o2, beta); same(o1, o2);
+        }
+        expectRel(W.sumSquares(n, a), R.sumSquares(n, a), 1e-14);
+      }
+      for (const [rows, cols] of [[1, 1], [3, 7], [59, 97], [17, 130], [1392, 256], [2, 70001]] as const) {
+        const x = rand(rows * cols), bias = rand(cols); // 70001 columns: more than sumRows' accumulator holds
+        const o1 = arena.floats(dtype, rows * cols), o2 = arena.floats(dtype, rows * cols);
+        W.addRowVec(rows, cols, x, bias, o1); R.addRowVec(rows, cols, x, bias, o2); same(o1, o2);
+        for (const beta of [0, 1] as const) {
+          const s1 = rand(cols), s2 = copy(s1);
+          W.sumRows(rows, cols, x, s1, beta); R.sumRows(rows, cols, x, s2, beta); same(s1, s2);
+        }
+      }
+    }));
+
+    it("gathers and scatter-add agree bit for bit", scoped(() => {
+      for (const [n, cols, rowsT] of [[1, 1, 1], [7, 3, 5], [59, 130, 97], [1392, 256, 59]] as const) {
+        const tA = rand(rowsT * cols), tB = rand(rowsT * cols), bias = rand(cols);
+        const ia = ints(n, rowsT), ib = ints(n, rowsT);
+        const o1 = arena.floats(dtype, n * cols), o2 = arena.floats(dtype, n * cols);
+        W.gatherRows(n, cols, tA, ia, o1); R.gatherRows(n, cols, tA, ia, o2); same(o1, o2);
+        W.gatherAdd2(n, cols, tA, ia, tB, ib, bias, o1); R.gatherAdd2(n, cols, tA, ia, tB, ib, bias, o2); same(o1, o2);
+        const g1 = rand(rowsT * cols), g2 = copy(g1);
+        W.scatterAddRows(n, cols, o1, ia, g1); R.scatterAddRows(n, cols, o1, ia, g2); same(g1, g2);
+      }
+    }));
+
+    it("GELU forward and backward agree to an ulp, tails included", scoped(() => {
+      const n = 4001;
+      const x = rand(n, 3);
+      x[0] = 0; x[1] = -40; x[2] = 40; x[3] = -7; x[4] = 1e-300; x[5] = -1e-9; x[6] = 5.9; x[7] = -8.5;
+      const y1 = arena.floats(dtype, n), y2 = arena.floats(dtype, n);
+      W.geluForward(n, x, y1); R.geluForward(n, x, y2);
+      expectElementwise(y1, y2, dtype === "f32" ? 1.2e-7 : 1e-14);
+      const gy = rand(n);
+      for (const beta of [0, 1] as const) {
+        const g1 = rand(n), g2 = copy(g1);
+        W.geluBackward(n, x, gy, g1, beta); R.geluBackward(n, x, gy, g2, beta);
+        expectClose(g1, g2, dtype === "f32" ? 1.2e-7 : 1e-15);
+      }
+    }));
+
+    it("softmax cross-entropy, MSE and logit statistics agree", scoped(() => {
+      for (const [rows, cols] of [[1, 1], [3, 7], [17, 59], [130, 97], [2, 2500]] as const) // 2500 > one exp chunk
+        for (const invTau of [1, 1 / 3, 7.5]) {
+          const z = rand(rows * cols, 4);
+          const labels = ints(rows, cols);
+          for (const gradScale of [1, 0.25]) {
+            const d1 = arena.floats(dtype, rows * cols), d2 = arena.floats(dtype, rows * cols);
+            expectRel(W.softmaxCrossEntropy(rows, cols, z, labels, invTau, d1, gradScale), R.softmaxCrossEntropy(rows, cols, z, labels, invTau, d2, gradScale), tol);
+            // f32: within an ulp per element (in practice identical); f64: an ulp of exp in lse (up to
+            // ~100 here) moves every p_k by ~1e-14 relative
+            if (dtype === "f32") expectElementwise(d1, d2, 1.2e-7);
+            else expectClose(d1, d2, 1e-13);
+            expectRel(W.mse(rows, cols, z, labels, invTau, d1, gradScale), R.mse(rows, cols, z, labels, invTau, d2, gradScale), 1e-15);
+            same(d1, d2);
+          }
+          expect(W.softmaxCrossEntropy(rows, cols, z, labels, invTau, null, 1)).toBe(R.softmaxCrossEntropy(rows, cols, z, labels, invTau, null, 1));
+          for (const loss of ["ce", "mse"] as const) {
+            const s1 = W.logitStats(rows, cols, z, labels, invTau, loss);
+            const s2 = R.logitStats(rows, cols, z, labels, invTau, loss);
+            expect([s1.correct, s1.saturated, s1.collapsed]).toEqual([s2.correct, s2.saturated, s2.collapsed]);
+            expectRel(s1.l2sum, s2.l2sum, 1e-15);
+            expectRel(s1.lossSum + 1e-300, s2.lossSum + 1e-300, tol);
+          }
+        }
+    }));
+
+    it("softmax collapse agrees exactly", scoped(() => {
+      // rows: [0, 30, 0] label 1 (collapses in f32), [0, 15, 0] (p_y < 1 in both), [-3, 200, 1] (collapses in both)
+      const z = arena.floats(dtype, 9);
+      z.set([0, 30, 0, 0, 15, 0, -3, 200, 1]);
+      const labels = arena.ints(3);
+      labels.set([1, 1, 1]);
+      const d1 = arena.floats(dtype, 9), d2 = arena.floats(dtype, 9);
+      const l1 = W.softmaxCrossEntropy(3, 3, z, labels, 1, d1, 1);
+      const l2 = R.softmaxCrossEntropy(3, 3, z, labels, 1, d2, 1);
+      const s1 = W.logitStats(3, 3, z, labels, 1, "ce");
+      const s2 = R.logitStats(3, 3, z, labels, 1, "ce");
+      if (dtype === "f32") {
+        // float64 exp/log (V8's and AssemblyScript's) rounded to float32: identical here
+        expect(l1).toBe(l2);
+        same(d1, d2);
+        expect(s1).toEqual(s2);
+      } else {
+        expectRel(l1, l2, 1e-15);
+        expectClose(d1, d2, 1e-15);
+        expect([s1.correct, s1.saturated, s1.collapsed]).toEqual([s2.correct, s2.saturated, s2.collapsed]);
+      }
+      if (dtype === "f32") {
+        expect(d1[1]).toBe(0);
+        expect(d1[7]).toBe(0);
+        expect(s1.collapsed).toBe(2);
+      } else {
+        expect(d1[1]).toBeLessThan(0);
+        expect(s1.collapsed).toBe(1); // exp(-200)-sized terms are below float64 resolution too
+      }
+    }));
+
+    it("softmaxRows and layerNorm, forward and backward, agree", scoped(() => {
+      for (const [rows, cols] of [[1, 1], [5, 3], [17, 59], [130, 128]] as const) {
+        const x = rand(rows * cols, 3);
+        const y1 = arena.floats(dtype, rows * cols), y2 = arena.floats(dtype, rows * cols);
+        W.softmaxRows(rows, cols, x, y1); R.softmaxRows(rows, cols, x, y2);
+        expectClose(y1, y2, dtype === "f32" ? 1.2e-7 : 1e-15);
+        const gy = rand(rows * cols);
+        for (const beta of [0, 1] as const) {
+          const g1 = rand(rows * cols), g2 = copy(g1);
+          W.softmaxRowsBackward(rows, cols, y2, gy, g1, beta); R.softmaxRowsBackward(rows, cols, y2, gy, g2, beta);
+          same(g1, g2);
+        }
+        const m1 = arena.floats(dtype, rows), m2 = arena.floats(dtype, rows);
+        const r1 = arena.floats(dtype, rows), r2 = arena.floats(dtype, rows);
+        W.layerNorm(rows, cols, x, y1, m1, r1, 1e-5); R.layerNorm(rows, cols, x, y2, m2, r2, 1e-5);
+        same(y1, y2); same(m1, m2); same(r1, r2);
+        for (const beta of [0, 1] as const) {
+          const g1 = rand(rows * cols), g2 = copy(g1);
+          W.layerNormBackward(rows, cols, y2, r2, gy, g1, beta); R.layerNormBackward(rows, cols, y2, r2, gy, g2, beta);
+          same(g1, g2);
+        }
+      }
+    }));
+
+    it("adamw agrees bit for bit over several steps", scoped(() => {
+      for (const n of [1, 7, 1001]) {
+        const w1 = rand(n), w2 = copy(w1);
+        const m1 = arena.floats(dtype, n), m2 = arena.floats(dtype, n);
+        const v1 = arena.floats(dtype, n), v2 = arena.floats(dtype, n);
+        for (let t = 1; t <= 3; t++) {
+          const g = rand(n);
+          const bc1 = 1 - 0.9 ** t, bc2 = 1 - 0.999 ** t;
+          W.adamw(n, w1, g, m1, v1, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, t === 2 ? 0 : 1);
+          R.adamw(n, w2, g, m2, v2, 1e-3, 0.9, 0.999, 1e-8, bc1, bc2, t === 2 ? 0 : 1);
+        }
+        same(w1, w2); same(m1, m2); same(v1, v2);
+      }
+    }));
+
+    it("rejects arrays outside the arena or of the wrong dtype", scoped(() => {
+      const a = rand(4);
+      const heap = dtype === "f32" ? new Float32Array(4) : new Float64Array(4);
+      expect(() => W.add(4, a, heap, a)).toThrow(/not a view of the arena/);
+      const other = arena.floats(dtype === "f32" ? "f64" : "f32", 4);
+      expect(() => W.add(4, a, other, a)).toThrow(/wasm kernels/);
+      expect(() => W.add(5, a, a, a)).toThrow(/needs 5/);
+    }));
+  });
+}
+
+describe("wasm kernels, both dtypes on one arena", () => {
+  it("f32 and f64 modules keep to their own regions of the reserved MiB", async () => {
+    const arena = new Arena(8);
+    const k32 = wasmKernelsSync("f32", arena);
+    const k64 = await wasmKernels("f64", arena);
+    const rng = new Rng(9, "shared");
+    const fill = (dtype: DType, n: number) => {
+      const a = arena.floats(dtype, n);
+      for (let i = 0; i < n; i++) a[i] = rng.normal();
+      return a;
+    };
+    const [M, N, K] = [37, 300, 270];
+    const A32 = fill("f32", M * K), B32 = fill("f32", K * N), C32 = arena.floats("f32", M * N);
+    const A64 = fill("f64", M * K), B64 = fill("f64", K * N), C64 = arena.floats("f64", M * N);
+    k32.gemm(false, true, M, N, K, A32, B32, C32, 0);
+    k64.gemm(true, false, M, N, K, A64, B64, C64, 0);
+    k32.gemm(false, true, M, N, K, A32, B32, C32, 1); // interleaved: C32 = 2·product
+    const want32 = new Float32Array(M * N), want64 = new Float64Array(M * N);
+    referenceKernels("f32").gemm(false, true, M, N, K, A32, B32, want32, 0);
+    referenceKernels("f64").gemm(true, false, M, N, K, A64, B64, want64, 0);
+    expectClose(C32, want32.map((v) => 2 * v), 1e-5);
+    expectClose(C64, want64, 1e-12);
+  });
+});
+
+/** |a_i − b_i| ≤ rel·|b_i| + tiny, elementwise (for functions that are accurate relative to each value). */
+function expectElementwise(a: FArray, b: FArray, rel: number): void {
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i]! - b[i]!);
+    if (!(d <= rel * Math.abs(b[i]!) + 1e-300)) throw new Error(`element ${i}: ${a[i]} vs ${b[i]}`);
+  }
+}
