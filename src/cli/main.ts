@@ -3,6 +3,9 @@ import { Command } from "commander";
 import { registerAnalyze } from "./analyze.js";
 import { registerBench } from "./bench.js";
 import { registerCalibrate } from "./calibrate.js";
+import { registerExport } from "./export.js";
+import { registerStatus } from "./status.js";
+import { registerSweep } from "./sweep.js";
 import { registerTrain } from "./train.js";
 
 export async function main(argv: string[]): Promise<void> {
@@ -16,5 +19,8 @@ export async function main(argv: string[]): Promise<void> {
   registerCalibrate(program);
   registerBench(program);
   registerAnalyze(program);
+  registerSweep(program);
+  registerStatus(program);
+  registerExport(program);
   await program.parseAsync(argv);
 }

@@ -1,0 +1,184 @@
+// `grokscale sweep SPEC.json | --preset NAME`: runs a sweep on a local pool of worker threads with a
+// progress display (a live bar on a terminal, plain lines otherwise), and turns SIGINT/SIGTERM into a
+// clean stop (checkpoints kept, jobs handed back, exit non-zero with how to resume). The work itself
+// is runSweep in src/sweep/run.ts; this file reads the spec, draws, and prints.
+
+import { existsSync, readFileSync } from "node:fs";
+import { Command, Option } from "commander";
+import cliProgress from "cli-progress";
+import { runSweep, type SweepProgress, type SweepSummary } from "../sweep/run.js";
+import { presetSpecs } from "../sweep/preset.js";
+import { SpecError } from "../sweep/spec.js";
+import { DEFAULT_STORE } from "../sweep/store.js";
+
+interface SweepCliOptions {
+  preset?: string;
+  store: string;
+  workers?: number;
+  checkpointEvery: number;
+  json?: boolean;
+  runner?: string;
+}
+
+const positiveInt = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (got ${JSON.stringify(v)})`);
+  return n;
+};
+
+function readSpec(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new Error(`cannot read sweep spec ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`sweep spec ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+const fmtTime = (s: number | null): string => {
+  if (s === null || !Number.isFinite(s)) return "?";
+  if (s < 60) return `${Math.round(s)}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, "0")}m`;
+};
+
+const stepsOf = (p: SweepProgress): string =>
+  p.active.map((a) => `${a.label}#${a.seed}@${a.step}/${a.steps}`).join("  ");
+
+/** A live bar on a terminal, or a plain line per change of the done count (and every 30 s). */
+function makeDisplay(stream: NodeJS.WriteStream): { update: (p: SweepProgress) => void; stop: () => void } {
+  if (stream.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        stream,
+        format: "{bar} {value}/{total} done | running {running} | left {left} | ETA {etaf} | {steps}",
+        hideCursor: true,
+        barsize: 24,
+        fps: 5,
+        clearOnComplete: false,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update: (p) => {
+        const width = Math.max(20, (stream.columns ?? 100) - 80);
+        const payload = { running: p.running, left: p.left, etaf: fmtTime(p.eta_s), steps: stepsOf(p).slice(0, width) };
+        if (!started) {
+          bar.start(p.total, p.done, payload);
+          started = true;
+        } else bar.update(p.done, payload);
+      },
+      stop: () => {
+        if (started) bar.stop();
+      },
+    };
+  }
+  let lastDone = -1;
+  let lastAt = 0;
+  return {
+    update: (p) => {
+      const now = Date.now();
+      if (p.done === lastDone && now - lastAt < 30_000) return;
+      lastDone = p.done;
+      lastAt = now;
+      stream.write(
+        `[${fmtTime(p.elapsed_s)}] ${p.done}/${p.total} done, ${p.running} running, ${p.left} left, ETA ${fmtTime(p.eta_s)}` +
+          `${p.active.length ? ` | ${stepsOf(p)}` : ""}\n`,
+      );
+    },
+    stop: () => {},
+  };
+}
+
+function summaryText(s: SweepSummary): string {
+  const lines = [
+    `sweep ${s.sweep}: ${s.total} jobs, ${s.already_done} already done, ran ${s.ran} ` +
+      `(grokked ${s.grokked}, censored ${s.censored}, diverged ${s.diverged}), failed ${s.failed}, left ${s.left}, ` +
+      `in ${fmtTime(s.wall_s)}; store ${s.store}`,
+  ];
+  for (const e of s.errors) lines.push(`  job ${e.jobId.slice(0, 12)} failed: ${e.message.split("\n")[0]}`);
+  return lines.join("\n");
+}
+
+export function registerSweep(program: Command): void {
+  program
+    .command("sweep")
+    .description("run a sweep (cells x seeds) on local worker threads; resumable, idempotent")
+    .argument("[spec]", "sweep spec JSON file (or a preset's name)")
+    .option("--preset <name>", "run a study preset instead of a spec file: quick, paper, or SCALE/EXPERIMENT (quick/E2)")
+    .option("--store <path>", "results store (SQLite file)", DEFAULT_STORE)
+    .option("--workers <n>", "worker threads (default: one per core)", positiveInt("--workers"))
+    .option("--checkpoint-every <k>", "steps between checkpoints of each job", positiveInt("--checkpoint-every"), 1000)
+    .option("--json", "print the summary as JSON (progress goes to stderr)")
+    .addOption(new Option("--runner <module>", "job runner module (tests)").hideHelp())
+    .action(async (specPath: string | undefined, opts: SweepCliOptions) => {
+      if ((specPath === undefined) === (opts.preset === undefined)) {
+        throw new Error("sweep: give either a spec file or --preset NAME");
+      }
+      // a bare name that is not a file is a preset: `grokscale sweep quick`
+      if (specPath !== undefined && !existsSync(specPath) && !/\.json$/i.test(specPath)) {
+        opts.preset = specPath;
+        specPath = undefined;
+      }
+      const specs: { source: string; spec: unknown }[] =
+        opts.preset !== undefined
+          ? presetSpecs(opts.preset).map((e) => ({ source: `preset ${opts.preset} (${e.id}: ${e.spec.name})`, spec: e.spec }))
+          : [{ source: specPath!, spec: readSpec(specPath!) }];
+      const again = opts.preset !== undefined ? `--preset ${opts.preset}` : specPath;
+      const out = opts.json ? process.stderr : process.stdout;
+      const ac = new AbortController();
+      let signal: NodeJS.Signals | null = null;
+      const onSignal = (sig: NodeJS.Signals): void => {
+        if (signal !== null) process.exit(sig === "SIGINT" ? 130 : 143); // a second signal: leave now
+        signal = sig;
+        out.write(`\n${sig}: stopping; each running job saves a checkpoint...\n`);
+        ac.abort();
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      const summaries: SweepSummary[] = [];
+      try {
+        for (const { source, spec } of specs) {
+          if (specs.length > 1 && !opts.json) out.write(`${source}\n`);
+          const display = makeDisplay(out);
+          try {
+            summaries.push(
+              await runSweep(spec, {
+                store: opts.store,
+                checkpointEvery: opts.checkpointEvery,
+                signal: ac.signal,
+                onProgress: display.update,
+                ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+                ...(opts.runner !== undefined ? { runner: opts.runner } : {}),
+              }),
+            );
+          } catch (err) {
+            if (err instanceof SpecError) throw new Error(`sweep spec ${source}: ${err.message}`);
+            throw err;
+          } finally {
+            display.stop();
+          }
+          if (!opts.json) process.stdout.write(`${summaryText(summaries.at(-1)!)}\n`);
+          if (summaries.at(-1)!.interrupted) break;
+        }
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+      if (opts.json) process.stdout.write(`${JSON.stringify(summaries.length === 1 ? summaries[0] : summaries)}\n`);
+      if (summaries.some((x) => x.interrupted)) {
+        process.stderr.write(
+          `interrupted: unfinished jobs keep their checkpoints; resume with: grokscale sweep ${again} --store ${opts.store}\n`,
+        );
+        process.exitCode = signal === "SIGTERM" ? 143 : 130;
+      } else if (summaries.some((x) => x.failed > 0)) {
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,155 @@
+// Stored cells as the analysis reads them: one CellRecord per (cell, experiment, arm) found in the
+// store's sweeps, with every finished seed of that cell and the seed-mean of the logged series;
+// the per-seed rows are available separately (loadSeedRows). Reads only; no statistics here.
+
+import type { RunConfig } from "../experiments/config.js";
+import type { CellRecord, CellSeries, SeedRecord } from "../analysis/records.js";
+import type { LogRow } from "../train/types.js";
+import { fromJson } from "./json.js";
+import { SERIES_COLS } from "./record.js";
+import { openStore, type DB } from "./store.js";
+
+interface SeriesRow extends Record<string, unknown> {
+  job_id: string;
+  seed: number;
+  step: number;
+  norms_json: string;
+}
+
+/** A stored series row as a LogRow (SQLite keeps NaN as NULL; it comes back as NaN). */
+function toLogRow(r: SeriesRow): LogRow {
+  const row: Record<string, unknown> = { step: r.step, norms: fromJson<Record<string, number>>(r.norms_json) };
+  for (const c of SERIES_COLS) row[c] = r[c] === null ? Number.NaN : r[c];
+  return row as unknown as LogRow;
+}
+
+/** The logged rows of one finished run, by step. */
+export function readRunSeries(db: DB, jobId: string): LogRow[] {
+  return (db.prepare(`SELECT * FROM series WHERE job_id = ? ORDER BY step`).all(jobId) as SeriesRow[]).map(toLogRow);
+}
+
+/** The per-seed logged rows of a cell's finished runs: seed → rows by step. */
+export async function loadSeedRows(storePath: string, cellId: string): Promise<Map<number, LogRow[]>> {
+  const db = openStore(storePath, { readonly: true });
+  try {
+    return seedRowsOf(db, cellId, false);
+  } finally {
+    db.close();
+  }
+}
+
+function seedRowsOf(db: DB, cellId: string, skipDiverged: boolean): Map<number, LogRow[]> {
+  const rows = db
+    .prepare(
+      `SELECT s.*, r.seed FROM series s JOIN runs r ON r.job_id = s.job_id
+       WHERE r.cell_id = ? AND r.status = 'done' ${skipDiverged ? "AND r.result != 'diverged'" : ""} ORDER BY r.seed, s.step`,
+    )
+    .all(cellId) as SeriesRow[];
+  const out = new Map<number, LogRow[]>();
+  for (const r of rows) {
+    if (!out.has(r.seed)) out.set(r.seed, []);
+    out.get(r.seed)!.push(toLogRow(r));
+  }
+  return out;
+}
+
+/**
+ * The seed-mean series: at each step any seed logged, the mean over all seeds of each seed's latest
+ * row at or before that step. A seed stops at its grok step, so past its end it contributes its last
+ * row (carried forward): the paper trained every seed until all had grokked, and averaging only the
+ * seeds still running would bias late steps toward slow seeds. Diverged seeds are left out.
+ */
+export function meanSeries(perSeed: Map<number, LogRow[]>): CellSeries {
+  const seeds = [...perSeed.values()].map((rows) => [...rows].sort((a, b) => a.step - b.step)).filter((r) => r.length > 0);
+  const steps = [...new Set(seeds.flatMap((rows) => rows.map((r) => r.step)))].sort((a, b) => a - b);
+  // for every step, each seed's latest row at or before it (a seed starts at step 1, like all)
+  const at: LogRow[][] = steps.map(() => []);
+  for (const rows of seeds) {
+    let j = 0;
+    steps.forEach((t, i) => {
+      while (j + 1 < rows.length && rows[j + 1]!.step <= t) j++;
+      if (rows[j]!.step <= t) at[i]!.push(rows[j]!);
+    });
+  }
+  const mean = (rows: LogRow[], f: (r: LogRow) => number | undefined): number => {
+    let s = 0;
+    let n = 0;
+    for (const r of rows) {
+      const v = f(r);
+      if (v !== undefined) {
+        s += v;
+        n++;
+      }
+    }
+    return n === 0 ? Number.NaN : s / n;
+  };
+  const col = (k: "logit_scale" | "weight_norm" | "frac_saturated" | "collapse_rate" | "train_acc" | "test_acc"): number[] =>
+    steps.map((_, i) => mean(at[i]!, (r) => r[k]));
+  const names = new Set<string>();
+  for (const rows of seeds) for (const r of rows) for (const k of Object.keys(r.norms)) names.add(k);
+  const norms: Record<string, number[]> = {};
+  for (const n of [...names].sort()) norms[n] = steps.map((_, i) => mean(at[i]!, (r) => r.norms[n]));
+  return {
+    step: steps,
+    logit_scale: col("logit_scale"),
+    weight_norm: col("weight_norm"),
+    frac_saturated: col("frac_saturated"),
+    collapse_rate: col("collapse_rate"),
+    train_acc: col("train_acc"),
+    test_acc: col("test_acc"),
+    norms,
+  };
+}
+
+/** The arm a cell gets when its sweep spec names none. */
+function defaultArm(c: RunConfig): string {
+  if (c.fork_at !== null) return c.fork_arm === "free" ? "free" : `clamp_${c.fork_arm}`;
+  if (c.gamma !== null) return "alloc";
+  return c.wc === null ? "free" : "clamp";
+}
+
+/** Every stored cell with at least one finished seed, as CellRecords (experiment and arm from the sweep spec). */
+export async function loadCellRecords(storePath: string): Promise<CellRecord[]> {
+  const db = openStore(storePath, { readonly: true });
+  try {
+    const members = db
+      .prepare(
+        `SELECT sc.cell_id, sc.experiment, sc.arm, MIN(sc.sweep || char(0) || printf('%09d', sc.position)) AS ord, c.config_json
+         FROM sweep_cells sc JOIN cells c ON c.id = sc.cell_id
+         WHERE EXISTS (SELECT 1 FROM runs r WHERE r.cell_id = sc.cell_id AND r.status = 'done')
+         GROUP BY sc.cell_id, sc.experiment, sc.arm ORDER BY ord`,
+      )
+      .all() as { cell_id: string; experiment: string; arm: string; config_json: string }[];
+    const perCell = new Map<string, number>();
+    for (const m of members) perCell.set(m.cell_id, (perCell.get(m.cell_id) ?? 0) + 1);
+    const seedQ = db.prepare(
+      `SELECT seed, T_mem, T_grok, norm_at_grok, result FROM runs WHERE cell_id = ? AND status = 'done' ORDER BY seed`,
+    );
+    return members.map((m) => {
+      const cfg = JSON.parse(m.config_json) as RunConfig;
+      const arm = m.arm === "" ? defaultArm(cfg) : m.arm;
+      const seeds: SeedRecord[] = (
+        seedQ.all(m.cell_id) as { seed: number; T_mem: number | null; T_grok: number | null; norm_at_grok: number | null; result: SeedRecord["status"] }[]
+      ).map((r) => ({ seed: r.seed, T_mem: r.T_mem, T_grok: r.T_grok, norm_at_grok: r.norm_at_grok, status: r.result }));
+      return {
+        id: perCell.get(m.cell_id)! > 1 ? `${m.cell_id}#${m.experiment}/${arm}` : m.cell_id,
+        source: "store" as const,
+        experiment: m.experiment,
+        model: cfg.model,
+        p: cfg.p,
+        loss: cfg.loss,
+        rho: cfg.wc === null ? 1 : cfg.rho,
+        tau: cfg.tau,
+        gamma: cfg.gamma,
+        arm,
+        dtype: cfg.dtype,
+        wd: cfg.wd,
+        t_fork: cfg.fork_at,
+        seeds,
+        series: meanSeries(seedRowsOf(db, m.cell_id, true)),
+      };
+    });
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,307 @@
+// runSweep: the library entry that runs a sweep spec to completion on a local pool of worker
+// threads. It validates and resolves the spec first (a bad spec writes nothing), registers it,
+// then claims jobs one at a time, heartbeats its claims, records each finished run, and on abort
+// stops the workers, keeps their checkpoints and hands the jobs back. It returns data (progress
+// events, a summary) and prints nothing; the `grokscale sweep` command draws the display.
+
+import { availableParallelism } from "node:os";
+import type { LogRow } from "../train/types.js";
+import { checkpointedJobs, jobCheckpointDir, removeCheckpoints } from "./checkpoints.js";
+import { claimNext, heartbeat, ownerId, release } from "./claims.js";
+import { WorkerPool, type TaskOutcome } from "./pool.js";
+import { addLiveRows, noteStart, outcomeOf, recordDone, recordFailed, registerSweep } from "./record.js";
+import { resolveSweepSpec, type Job, type ResolvedSweep } from "./spec.js";
+import { checkpointRoot, DEFAULT_STORE, openStore } from "./store.js";
+import { codeVersion as currentCodeVersion } from "./version.js";
+
+export interface RunSweepOptions {
+  /** the store's database file (default ./grokscale-results/grokscale.db) */
+  store?: string;
+  /** worker threads (default: one per core) */
+  workers?: number;
+  /** steps between checkpoints of each job (default 1000) */
+  checkpointEvery?: number;
+  /** the runner module (path or URL); default the real trainer */
+  runner?: string;
+  /** aborting stops every job at its next step, checkpoints it and hands it back */
+  signal?: AbortSignal;
+  onProgress?: (p: SweepProgress) => void;
+  /** ms between heartbeats of this process's claims (default 5000) */
+  heartbeatMs?: number;
+  /** a claim whose heartbeat is older than this is taken over (default 120000) */
+  staleMs?: number;
+  codeVersion?: string;
+}
+
+export interface ActiveJob {
+  jobId: string;
+  label: string;
+  seed: number;
+  step: number;
+  steps: number;
+  fromStep: number;
+}
+
+export interface SweepProgress {
+  sweep: string;
+  total: number;
+  /** finished (by anyone), failed, running here, and neither */
+  done: number;
+  failed: number;
+  running: number;
+  left: number;
+  active: ActiveJob[];
+  elapsed_s: number;
+  /** estimated seconds to finish what is left here; null before anything can be estimated */
+  eta_s: number | null;
+}
+
+export interface SweepSummary {
+  sweep: string;
+  store: string;
+  total: number;
+  /** done before this invocation started */
+  already_done: number;
+  /** finished by this invocation */
+  ran: number;
+  grokked: number;
+  censored: number;
+  diverged: number;
+  failed: number;
+  /** jobs not finished when this invocation ended (interrupted, or running in another process) */
+  left: number;
+  interrupted: boolean;
+  wall_s: number;
+  errors: { jobId: string; message: string }[];
+}
+
+/** Runs (or resumes) a sweep; resolves when nothing claimable is left or after an abort. */
+export async function runSweep(spec: unknown, opts: RunSweepOptions = {}): Promise<SweepSummary> {
+  const sweep: ResolvedSweep = resolveSweepSpec(spec); // throws SpecError before the store is touched
+  const storePath = opts.store ?? DEFAULT_STORE;
+  const version = opts.codeVersion ?? currentCodeVersion();
+  const t0 = Date.now();
+  const db = openStore(storePath);
+  try {
+    const reg = registerSweep(db, sweep, version);
+    pruneFinished(db, checkpointRoot(storePath));
+    const summary: SweepSummary = {
+      sweep: sweep.name, store: storePath, total: reg.total, already_done: reg.done, ran: 0, grokked: 0, censored: 0,
+      diverged: 0, failed: 0, left: reg.total - reg.done, interrupted: false, wall_s: 0, errors: [],
+    };
+    if (reg.done === reg.total || opts.signal?.aborted) {
+      summary.interrupted = opts.signal?.aborted === true && reg.done < reg.total;
+      summary.wall_s = (Date.now() - t0) / 1000;
+      return summary;
+    }
+    await execute(db, sweep, summary, { ...opts, storePath, version });
+    summary.left = summary.total - countDone(db, sweep.name);
+    summary.wall_s = (Date.now() - t0) / 1000;
+    return summary;
+  } finally {
+    db.close();
+  }
+}
+
+function countDone(db: ReturnType<typeof openStore>, sweep: string): number {
+  return (
+    db
+      .prepare(`SELECT COUNT(*) AS n FROM sweep_jobs sj JOIN runs r ON r.job_id = sj.job_id WHERE sj.sweep = ? AND r.status = 'done'`)
+      .get(sweep) as { n: number }
+  ).n;
+}
+
+type Ctx = RunSweepOptions & { storePath: string; version: string };
+
+/** Removes checkpoints left by finished jobs (a process killed between recording and cleaning up). */
+function pruneFinished(db: ReturnType<typeof openStore>, root: string): void {
+  const done = db.prepare(`SELECT 1 FROM runs WHERE job_id = ? AND status = 'done'`);
+  for (const job of checkpointedJobs(root)) if (done.get(job) !== undefined) removeCheckpoints(jobCheckpointDir(root, job));
+}
+
+async function execute(db: ReturnType<typeof openStore>, sweep: ResolvedSweep, summary: SweepSummary, o: Ctx): Promise<void> {
+  const owner = ownerId();
+  const root = checkpointRoot(o.storePath);
+  const jobs = new Map<string, Job>(sweep.jobs.map((j) => [j.jobId, j]));
+  const labels = new Map<string, string>();
+  for (const c of sweep.cells) if (!labels.has(c.cellId)) labels.set(c.cellId, c.label);
+  const want = Math.max(1, Math.floor(o.workers ?? availableParallelism()));
+  const pool = new WorkerPool(Math.min(want, summary.total - summary.already_done), o.runner);
+  // per running job: when it started here, and its first reported step (to measure its step rate)
+  const active = new Map<string, ActiveJob & { startedAt: number; rateFrom: { step: number; at: number } | null }>();
+  const finishedWall: number[] = [];
+  let live: { jobId: string; row: LogRow }[] = [];
+  let stopping = false;
+  let fatal: string | null = null;
+  let lastEmit = 0;
+  const t0 = Date.now();
+
+  /** Reports progress (at most every 200 ms unless forced); never throws into the pool's handlers. */
+  const emit = (force: boolean): void => {
+    if (!o.onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastEmit < 200) return;
+    lastEmit = now;
+    try {
+      report(now);
+    } catch {
+      /* a busy store or a failing display must not stop the sweep */
+    }
+  };
+  const report = (now: number): void => {
+    const st = db
+      .prepare(
+        `SELECT SUM(r.status = 'done') AS done, SUM(r.status = 'failed') AS failed FROM sweep_jobs sj
+         JOIN runs r ON r.job_id = sj.job_id WHERE sj.sweep = ?`,
+      )
+      .get(sweep.name) as { done: number | null; failed: number | null };
+    const done = st.done ?? 0;
+    const failed = st.failed ?? 0;
+    const left = summary.total - done - failed - active.size;
+    o.onProgress!({
+      sweep: sweep.name, total: summary.total, done, failed, running: active.size, left,
+      active: [...active.values()].map(({ startedAt: _s, rateFrom: _r, ...a }) => a),
+      elapsed_s: (now - t0) / 1000, eta_s: eta(now),
+    });
+  };
+  const eta = (now: number): number | null => {
+    const slots = pool.size;
+    const left = Math.max(0, summary.total - summary.already_done - summary.ran - summary.failed - active.size);
+    if (finishedWall.length > 0) {
+      const mean = finishedWall.reduce((a, b) => a + b, 0) / finishedWall.length;
+      let rest = 0;
+      for (const a of active.values()) rest += Math.max(0, mean - (now - a.startedAt) / 1000);
+      return (rest + left * mean) / slots;
+    }
+    // nothing finished yet: a budget-based upper bound from the running jobs' step rates
+    let worst: number | null = null;
+    let perJob = 0;
+    let n = 0;
+    for (const a of active.values()) {
+      if (a.rateFrom === null || a.step <= a.rateFrom.step) continue;
+      const per = (now - a.rateFrom.at) / 1000 / (a.step - a.rateFrom.step);
+      worst = Math.max(worst ?? 0, per * (a.steps - a.step));
+      perJob += per * a.steps;
+      n++;
+    }
+    return worst === null ? null : worst + (left * perJob) / n / slots;
+  };
+
+  const hb = setInterval(() => {
+    try {
+      heartbeat(db, owner, [...active.values()].map((a) => ({ jobId: a.jobId, step: a.step })));
+      const rows = live;
+      live = [];
+      addLiveRows(db, rows.filter((r) => active.has(r.jobId)));
+      emit(false);
+    } catch {
+      /* the store is busy: the next beat retries (a claim lapses only after staleMs) */
+    }
+  }, o.heartbeatMs ?? 5000);
+
+  const onOutcome = (job: Job, outcome: TaskOutcome): void => {
+    const a = active.get(job.jobId);
+    active.delete(job.jobId);
+    live = live.filter((r) => r.jobId !== job.jobId);
+    switch (outcome.kind) {
+      case "done": {
+        if (recordDone(db, job.jobId, owner, outcome.result, o.version)) {
+          removeCheckpoints(jobCheckpointDir(root, job.jobId));
+          summary.ran++;
+          summary[outcomeOf(outcome.result)]++;
+          if (a) finishedWall.push((Date.now() - a.startedAt) / 1000);
+        }
+        return;
+      }
+      case "stopped":
+        release(db, job.jobId, owner, outcome.step);
+        return;
+      case "error":
+        if (pool.fatal !== null) {
+          fatal = pool.fatal;
+          stopping = true;
+          release(db, job.jobId, owner, null);
+          return;
+        }
+        if (recordFailed(db, job.jobId, owner, outcome.message)) {
+          summary.failed++;
+          summary.errors.push({ jobId: job.jobId, message: outcome.message });
+        }
+        return;
+    }
+  };
+
+  let onAbortRef = (): void => {};
+  await new Promise<void>((resolve) => {
+    let inflight = 0;
+    const onAbort = (onAbortRef = (): void => {
+      stopping = true;
+      summary.interrupted = true;
+      pool.requestStop();
+      if (inflight === 0) resolve();
+    });
+    o.signal?.addEventListener("abort", onAbort, { once: true });
+    const fill = (): void => {
+      while (!stopping && pool.idleCount() > 0) {
+        let c: ReturnType<typeof claimNext>;
+        try {
+          c = claimNext(db, sweep.name, { owner, staleMs: o.staleMs ?? 120_000 });
+        } catch (err) {
+          fatal = `cannot claim jobs: ${String(err)}`; // finish what is running, then report
+          stopping = true;
+          break;
+        }
+        if (!c) break;
+        const job = jobs.get(c.jobId)!;
+        const entry = {
+          jobId: job.jobId, label: labels.get(job.cellId) ?? job.cellId.slice(0, 12), seed: job.seed,
+          step: 0, steps: job.config.steps, fromStep: 0, startedAt: Date.now(),
+          rateFrom: null as { step: number; at: number } | null,
+        };
+        active.set(job.jobId, entry);
+        inflight++;
+        pool
+          .run(
+            { jobId: job.jobId, config: job.config, seed: job.seed, dir: jobCheckpointDir(root, job.jobId), checkpointEvery: o.checkpointEvery ?? 1000 },
+            {
+              onStarted: (fromStep, rejected) => {
+                entry.fromStep = entry.step = fromStep;
+                try {
+                  noteStart(db, job.jobId, owner, fromStep, rejected);
+                } catch {
+                  /* the history is best-effort; the result is what must be recorded */
+                }
+                emit(true);
+              },
+              onProgress: (step) => {
+                entry.step = step;
+                if (entry.rateFrom === null && step > entry.fromStep) entry.rateFrom = { step, at: Date.now() };
+                emit(false);
+              },
+              onLog: (row) => live.push({ jobId: job.jobId, row }),
+            },
+          )
+          .then((outcome) => onOutcome(job, outcome))
+          .catch((err: unknown) => {
+            // recording failed (e.g. the store stayed locked): the claim lapses and the job is retried
+            summary.errors.push({ jobId: job.jobId, message: `recording failed: ${String(err)}` });
+          })
+          .finally(() => {
+            inflight--;
+            fill();
+            emit(true);
+            if (inflight === 0) resolve();
+          });
+      }
+      if (inflight === 0) resolve();
+    };
+    if (o.signal?.aborted) onAbort();
+    else fill();
+    emit(true);
+  }).finally(async () => {
+    clearInterval(hb);
+    o.signal?.removeEventListener("abort", onAbortRef);
+    await pool.close();
+  });
+  if (fatal !== null) throw new Error(fatal);
+}
