@@ -4,6 +4,8 @@ import { registerAnalyze } from "./analyze.js";
 import { registerBench } from "./bench.js";
 import { registerCalibrate } from "./calibrate.js";
 import { registerExport } from "./export.js";
+import { registerReport } from "./report.js";
+import { registerReproduce } from "./reproduce.js";
 import { registerStatus } from "./status.js";
 import { registerSweep } from "./sweep.js";
 import { registerTrain } from "./train.js";
@@ -22,5 +24,7 @@ export async function main(argv: string[]): Promise<void> {
   registerSweep(program);
   registerStatus(program);
   registerExport(program);
+  registerReport(program);
+  registerReproduce(program);
   await program.parseAsync(argv);
 }

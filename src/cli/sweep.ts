@@ -40,7 +40,7 @@ function readSpec(path: string): unknown {
   }
 }
 
-const fmtTime = (s: number | null): string => {
+export const fmtTime = (s: number | null): string => {
   if (s === null || !Number.isFinite(s)) return "?";
   if (s < 60) return `${Math.round(s)}s`;
   if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
@@ -51,7 +51,7 @@ const stepsOf = (p: SweepProgress): string =>
   p.active.map((a) => `${a.label}#${a.seed}@${a.step}/${a.steps}`).join("  ");
 
 /** A live bar on a terminal, or a plain line per change of the done count (and every 30 s). */
-function makeDisplay(stream: NodeJS.WriteStream): { update: (p: SweepProgress) => void; stop: () => void } {
+export function makeDisplay(stream: NodeJS.WriteStream): { update: (p: SweepProgress) => void; stop: () => void } {
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar(
       {

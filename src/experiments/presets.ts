@@ -169,3 +169,23 @@ export function presetExperiments(scale: Scale, opts: PresetOptions = {}): Prese
 export function isScale(name: string): name is Scale {
   return (SCALES as readonly string[]).includes(name);
 }
+
+/**
+ * All experiments of a scale as one sweep spec, each cell carrying its experiment, arm and seeds,
+ * ordered longest job first so the workers stay busy to the end. Cells shared by several
+ * experiments appear once per experiment; their jobs are the same and run once.
+ */
+export function mergedPresetSpec(scale: Scale, opts: PresetOptions = {}, estimate?: (cell: Record<string, unknown>) => number): SweepSpecInput {
+  const cells: Array<Record<string, unknown>> = [];
+  for (const e of presetExperiments(scale, opts)) {
+    const s = e.spec;
+    const base = s.base ?? {};
+    const seeds = s.seeds;
+    for (const c of s.cells ?? [{}]) cells.push({ experiment: s.experiment ?? s.name, ...base, ...c, seeds: c["seeds"] ?? seeds });
+  }
+  if (estimate) {
+    const cost = new Map(cells.map((c) => [c, estimate(c)]));
+    cells.sort((a, b) => cost.get(b)! - cost.get(a)!);
+  }
+  return { name: `reproduce-${scale}`, description: `every experiment of the ${scale} preset`, seeds: 1, cells };
+}

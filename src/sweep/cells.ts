@@ -108,8 +108,11 @@ function defaultArm(c: RunConfig): string {
   return c.wc === null ? "free" : "clamp";
 }
 
-/** Every stored cell with at least one finished seed, as CellRecords (experiment and arm from the sweep spec). */
-export async function loadCellRecords(storePath: string): Promise<CellRecord[]> {
+/**
+ * Every stored cell with at least one finished seed, as CellRecords (experiment and arm from the
+ * sweep spec); with `sweep`, only that sweep's cells.
+ */
+export async function loadCellRecords(storePath: string, opts: { sweep?: string } = {}): Promise<CellRecord[]> {
   const db = openStore(storePath, { readonly: true });
   try {
     const members = db
@@ -117,9 +120,10 @@ export async function loadCellRecords(storePath: string): Promise<CellRecord[]> 
         `SELECT sc.cell_id, sc.experiment, sc.arm, MIN(sc.sweep || char(0) || printf('%09d', sc.position)) AS ord, c.config_json
          FROM sweep_cells sc JOIN cells c ON c.id = sc.cell_id
          WHERE EXISTS (SELECT 1 FROM runs r WHERE r.cell_id = sc.cell_id AND r.status = 'done')
+           AND (@sweep IS NULL OR sc.sweep = @sweep)
          GROUP BY sc.cell_id, sc.experiment, sc.arm ORDER BY ord`,
       )
-      .all() as { cell_id: string; experiment: string; arm: string; config_json: string }[];
+      .all({ sweep: opts.sweep ?? null }) as { cell_id: string; experiment: string; arm: string; config_json: string }[];
     const perCell = new Map<string, number>();
     for (const m of members) perCell.set(m.cell_id, (perCell.get(m.cell_id) ?? 0) + 1);
     const seedQ = db.prepare(

@@ -36,6 +36,8 @@ export interface SweepCell {
   experiment: string;
   arm: string;
   label: string;
+  /** this cell's seeds (a cell may override the spec's seeds with its own `seeds`) */
+  seeds: number[];
 }
 
 /** One (cell, seed) pair: the unit of work. */
@@ -107,7 +109,11 @@ export function resolveSweepSpec(input: unknown): ResolvedSweep {
   const explicit = spec.cells ?? [{}];
   explicit.forEach((c, i) => {
     for (const k of Object.keys(c)) {
-      if ((META_KEYS as readonly string[]).includes(k)) {
+      if (k === "seeds") {
+        const v = c[k];
+        const ok = (Number.isInteger(v) && (v as number) > 0) || (Array.isArray(v) && v.length > 0 && v.every((x) => Number.isInteger(x) && x >= 0));
+        if (!ok) throw new SpecError(`cells[${i}].seeds: expected a positive count or a list of seeds${got(c, [k])}`);
+      } else if ((META_KEYS as readonly string[]).includes(k)) {
         if (typeof c[k] !== "string") throw new SpecError(`cells[${i}].${k}: expected a string${got(c, [k])}`);
       } else if (!CONFIG_KEYS.has(k)) throw new SpecError(`cells[${i}].${k}: unknown config field`);
       else if (gridKeys.includes(k)) throw new SpecError(`cells[${i}].${k}: also set by grid.${k}; set it in one place`);
@@ -126,8 +132,10 @@ export function resolveSweepSpec(input: unknown): ResolvedSweep {
   explicit.forEach((cell, i) => {
     const meta: Record<string, string> = {};
     const own: Record<string, unknown> = {};
+    let cellSeeds = seeds;
     for (const [k, v] of Object.entries(cell)) {
-      if ((META_KEYS as readonly string[]).includes(k)) meta[k] = v as string;
+      if (k === "seeds") cellSeeds = typeof v === "number" ? Array.from({ length: v }, (_, j) => spec.seed0 + j) : (v as number[]);
+      else if ((META_KEYS as readonly string[]).includes(k)) meta[k] = v as string;
       else own[k] = v;
     }
     for (const pt of points) {
@@ -145,6 +153,7 @@ export function resolveSweepSpec(input: unknown): ResolvedSweep {
         experiment: meta["experiment"] ?? spec.experiment ?? spec.name,
         arm: meta["arm"] ?? "",
         label: [meta["label"] ?? ownLabel.join(","), gridLabel.join(",")].filter((s) => s !== "").join(" ") || "base",
+        seeds: cellSeeds,
       };
       const key = `${c.cellId}\u0000${c.experiment}\u0000${c.arm}\u0000${c.label}`;
       if (!seenCell.has(key)) {
@@ -157,7 +166,7 @@ export function resolveSweepSpec(input: unknown): ResolvedSweep {
   const jobs: Job[] = [];
   const seenJob = new Set<string>();
   for (const c of cells) {
-    for (const seed of seeds) {
+    for (const seed of c.seeds) {
       const jobId = jobIdOf(c.config, seed);
       if (seenJob.has(jobId)) continue;
       seenJob.add(jobId);

@@ -1,0 +1,89 @@
+// `grokscale report`: rebuild the report (HTML page, Markdown twin, SVG figures) from stored cells
+// alone — our results store (--store PATH) or the paper's released .npz metrics (--from-npz DIR) —
+// without training. Only reading inputs, writing the output folder and printing live here; the
+// report itself is src/report/. The store reader (src/sweep/cells.ts) is loaded on demand.
+
+import type { Command } from "commander";
+import { loadNpzDir } from "../analysis/paper-files.js";
+import type { CellRecord } from "../analysis/records.js";
+import { writeReport } from "../report/index.js";
+
+export const DEFAULT_REPORT_DIR = "./grokscale-results/report";
+
+export interface ReportDeps {
+  /** Reads our results store into cell records; default: `loadCellRecords` from ../sweep/cells.js. */
+  loadCellRecords?: (storePath: string) => Promise<CellRecord[]>;
+  /** Where messages go; default process.stdout. */
+  write?: (text: string) => void;
+}
+
+interface ReportFlags {
+  store?: string;
+  fromNpz?: string;
+  out: string;
+  title?: string;
+  curves?: string;
+  seed: string;
+  resamples: string;
+}
+
+export function registerReport(program: Command, deps: ReportDeps = {}): void {
+  program
+    .command("report")
+    .description("Write the study report (HTML, Markdown, SVG figures) from stored cells, without training")
+    .option("--store <path>", "our results store")
+    .option("--from-npz <dir>", "folder of the paper's released metrics (e.g. ../shared/paper-data/metrics)")
+    .option("--out <dir>", "output folder", DEFAULT_REPORT_DIR)
+    .option("--title <text>", "report title")
+    .option("--curves <ids>", "comma-separated cell ids whose training curves to draw")
+    .option("--seed <n>", "bootstrap RNG seed", "0")
+    .option("--resamples <n>", "bootstrap resamples (the study uses 4000)", "4000")
+    .action(async (flags: ReportFlags, cmd: Command) => {
+      const write = deps.write ?? ((s: string) => void process.stdout.write(s));
+      if ((flags.fromNpz === undefined) === (flags.store === undefined)) cmd.error("report: give exactly one of --store PATH or --from-npz DIR");
+      const seed = Number(flags.seed);
+      const resamples = Number(flags.resamples);
+      if (!Number.isInteger(seed)) cmd.error(`report: --seed must be an integer, got ${flags.seed}`);
+      if (!Number.isInteger(resamples) || resamples < 1) cmd.error(`report: --resamples must be a positive integer, got ${flags.resamples}`);
+      let cells: CellRecord[];
+      const notes: string[] = [];
+      let source: string;
+      try {
+        if (flags.fromNpz !== undefined) {
+          const imp = await loadNpzDir(flags.fromNpz);
+          cells = imp.cells;
+          notes.push(...imp.warnings);
+          source = `the paper's released metrics (.npz): ${flags.fromNpz}`;
+        } else {
+          cells = await (deps.loadCellRecords ?? loadFromStore)(flags.store!);
+          source = `results store: ${flags.store}`;
+        }
+      } catch (e) {
+        return cmd.error(`report: ${(e as Error).message}`);
+      }
+      if (cells.length === 0) cmd.error("report: no cells to report");
+      const curveCells = flags.curves ? flags.curves.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+      const out = await writeReport(cells, {
+        outDir: flags.out,
+        source,
+        notes,
+        analysis: { bootstrap: { seed, resamples } },
+        ...(flags.title ? { title: flags.title } : {}),
+        ...(curveCells ? { curveCells } : {}),
+      });
+      write(`grokscale report: ${cells.length} cells\n  ${out.html}\n  ${out.markdown}\n  ${out.figures.length} figures in ${out.figures.length ? out.figures[0]!.replace(/[^/\\]+$/, "") : "(none)"}\n`);
+    });
+}
+
+/** The default store reader, imported only when --store is used. */
+async function loadFromStore(storePath: string): Promise<CellRecord[]> {
+  const spec = "../sweep/cells.js"; // a variable, so the build does not require the module to exist
+  let mod: { loadCellRecords?: unknown };
+  try {
+    mod = (await import(spec)) as { loadCellRecords?: unknown };
+  } catch (e) {
+    throw new Error(`--store needs the results-store reader (src/sweep/cells.ts, loadCellRecords), which could not be loaded: ${(e as Error).message}`);
+  }
+  if (typeof mod.loadCellRecords !== "function") throw new Error("src/sweep/cells.ts does not export loadCellRecords(storePath)");
+  return (mod.loadCellRecords as (p: string) => Promise<CellRecord[]>)(storePath);
+}

@@ -1,0 +1,122 @@
+// `grokscale reproduce`: the main job. Runs (or resumes) every job a preset needs as one sweep on the
+// local worker pool, longest jobs first, then analyses the stored results and writes the report.
+// A second invocation finds every job in the store and only rebuilds the report. For the paper scale
+// it first runs the free controls that give θ0 for the layer-allocation experiment (E8).
+
+import { availableParallelism, cpus } from "node:os";
+import type { Command } from "commander";
+import { median } from "../train/summary.js";
+import { resolveConfig } from "../experiments/config.js";
+import { expectedCost } from "../experiments/cost.js";
+import { PAPER_WC } from "../experiments/paper-wc.js";
+import { isScale, mergedPresetSpec, SCALES, type PresetOptions, type Scale } from "../experiments/presets.js";
+import { writeReport } from "../report/index.js";
+import { loadCellRecords, loadSeedRows } from "../sweep/cells.js";
+import { runSweep, type SweepSummary } from "../sweep/run.js";
+import { resolveSweepSpec } from "../sweep/spec.js";
+import { DEFAULT_STORE } from "../sweep/store.js";
+import { DEFAULT_REPORT_DIR } from "./report.js";
+import { fmtTime, makeDisplay } from "./sweep.js";
+import { intFlag } from "./options.js";
+
+const META = new Set(["experiment", "arm", "label", "seeds"]);
+
+/** The estimated cost of a spec cell (its config without the metadata keys). */
+function cellCost(cell: Record<string, unknown>): number {
+  return expectedCost(resolveConfig(Object.fromEntries(Object.entries(cell).filter(([k]) => !META.has(k)))));
+}
+
+async function runWithDisplay(spec: unknown, store: string, workers: number, signal: AbortSignal): Promise<SweepSummary> {
+  const display = makeDisplay(process.stderr);
+  try {
+    return await runSweep(spec, { store, workers, signal, onProgress: (p) => display.update(p) });
+  } finally {
+    display.stop();
+  }
+}
+
+/** θ0 per modulus: W2's median share of the E + W2 power at grok in the free controls (paper scale). */
+async function calibrateTheta0(store: string, workers: number, signal: AbortSignal): Promise<Record<number, number>> {
+  const spec = {
+    name: "paper-controls",
+    experiment: "mediation",
+    seeds: 12,
+    cells: [59, 97].map((p) => ({ p, wc: null, steps: 40000, arm: "ctrl", label: `ctrl p${p}` })),
+  };
+  const sum = await runWithDisplay(spec, store, workers, signal);
+  if (sum.interrupted) throw new Error("interrupted during the free controls; run the same command again to resume");
+  const theta0: Record<number, number> = {};
+  for (const cell of resolveSweepSpec(spec).cells) {
+    const rows = await loadSeedRows(store, cell.cellId);
+    const shares: number[] = [];
+    for (const log of rows.values()) {
+      const last = log[log.length - 1];
+      if (!last || last.test_acc < 0.9 || last.norms["W2"] === undefined || last.norms["E"] === undefined) continue;
+      shares.push(last.norms["W2"] ** 2 / (last.norms["W2"] ** 2 + last.norms["E"] ** 2));
+    }
+    const m = median(shares);
+    if (m === null) throw new Error(`no free control grokked at p=${cell.config.p}; θ0 for E8 is undefined`);
+    theta0[cell.config.p] = m;
+  }
+  return theta0;
+}
+
+export function registerReproduce(program: Command): void {
+  program
+    .command("reproduce")
+    .description("run (or resume) a preset's experiments, analyse them and write the report")
+    .option("--preset <scale>", `${SCALES.join(" | ")}`, "quick")
+    .option("--workers <n>", "worker threads (default: one per core)")
+    .option("--store <path>", "results store", DEFAULT_STORE)
+    .option("--out <dir>", "report folder", DEFAULT_REPORT_DIR)
+    .option("--json", "print a JSON summary on stdout")
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      const scale = String(opts["preset"]);
+      if (!isScale(scale)) throw new Error(`invalid value for --preset: ${JSON.stringify(scale)} (expected ${SCALES.join(" or ")})`);
+      const workers = opts["workers"] === undefined ? availableParallelism() : intFlag("--workers", opts["workers"]);
+      const store = String(opts["store"]);
+      const out = String(opts["out"]);
+      const t0 = performance.now();
+      const ac = new AbortController();
+      const stop = () => ac.abort();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      const say = (m: string) => process.stderr.write(m + "\n");
+      try {
+        const presetOpts: PresetOptions = scale === "paper" ? { theta0: await calibrateTheta0(store, workers, ac.signal) } : {};
+        const spec = mergedPresetSpec(scale as Scale, presetOpts, cellCost);
+        const resolved = resolveSweepSpec(spec);
+        say(`grokscale reproduce --preset ${scale}: ${resolved.cells.length} cells, ${resolved.jobs.length} jobs, ${workers} workers, store ${store}`);
+        const sum = await runWithDisplay(spec, store, workers, ac.signal);
+        if (sum.interrupted) {
+          say(`interrupted: ${sum.left} jobs left (checkpoints kept); run the same command again to resume`);
+          process.exitCode = 130;
+          return;
+        }
+        if (sum.failed > 0) say(`${sum.failed} jobs failed: ${sum.errors.map((e) => e.message).join("; ")}`);
+        say(`sweep: ${sum.already_done} of ${sum.total} jobs reused from the store, ${sum.ran} run now (${fmtTime(sum.wall_s)})`);
+        const cells = await loadCellRecords(store, { sweep: spec.name });
+        const wcNote = `w_c: the paper's published values (CE ${Object.values(PAPER_WC.ce).join(", ")}; MSE ${Object.values(PAPER_WC.mse).join(", ")}; dose ${Object.values(PAPER_WC.dose).join(", ")})`;
+        const report = await writeReport(cells, {
+          outDir: out,
+          source: `results store: ${store} (sweep ${spec.name})`,
+          title: `grokscale reproduction (${scale} preset)`,
+          notes: [
+            `preset ${scale}: ${resolved.cells.length} cells, ${resolved.jobs.length} jobs; ${sum.already_done} reused from the store, ${sum.ran} run by this invocation`,
+            wcNote,
+            ...(presetOpts.theta0 ? [`θ0 for E8 from the free controls: ${JSON.stringify(presetOpts.theta0)}`] : []),
+            `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "unknown"}), ${workers} workers; wall time of this invocation ${fmtTime((performance.now() - t0) / 1000)}`,
+          ],
+        });
+        const wall = (performance.now() - t0) / 1000;
+        say(`report: ${report.html}\n        ${report.markdown} (${report.figures.length} figures)\ndone in ${fmtTime(wall)}`);
+        if (opts["json"]) {
+          process.stdout.write(JSON.stringify({ preset: scale, store, sweep: sum, report: { ...report, dir: out }, wall_s: wall }) + "\n");
+        }
+      } finally {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+      }
+    });
+}
+
