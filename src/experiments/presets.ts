@@ -7,8 +7,8 @@
 import type { SweepSpecInput } from "../sweep/spec.js";
 import { paperWc } from "./paper-wc.js";
 
-export type Scale = "quick" | "paper";
-export const SCALES: readonly Scale[] = ["quick", "paper"];
+export type Scale = "quick" | "paper" | "mini";
+export const SCALES: readonly Scale[] = ["quick", "paper", "mini"];
 
 export interface PresetExperiment {
   /** E1 … E9 */
@@ -141,9 +141,41 @@ function transformer(scale: Scale): PresetExperiment {
   };
 }
 
+/**
+ * "mini": a miniature of E2/E3 for smoke tests — p = 23, a wider train fraction (0.8), a small MLP
+ * (d 32, H 64) and lr 3e-3 so that it groks in hundreds of steps; 2 seeds. Not the paper's setting.
+ */
+function miniExperiments(): PresetExperiment[] {
+  const base = { p: 23, train_frac: 0.8, d_embed: 32, hidden: 64, lr: 3e-3, wc: 28, t_int: 100, log_every: 100 };
+  const cells = [
+    { rho: 1, tau: 1, steps: 3000, arm: "base", label: "mini base" },
+    { rho: 1.15, tau: 1, steps: 4000, arm: "up", label: "mini up tau=1" },
+    { rho: 1.15, tau: 1.7, steps: 4000, arm: "up", label: "mini up tau=1.7" },
+  ];
+  return [
+    { id: "E2", title: "Mediation (miniature)", spec: { name: "e2-ce", experiment: "mediation", seeds: 2, base, cells } },
+    {
+      id: "E3",
+      title: "Collapse grid (miniature)",
+      spec: {
+        name: "e3-grid",
+        experiment: "collapse",
+        seeds: 2,
+        base,
+        cells: [
+          ...cells.map((c) => ({ ...c, arm: "grid" })),
+          { rho: 1, tau: 1.7, steps: 3000, arm: "grid", label: "mini rho=1 tau=1.7" },
+        ],
+      },
+    },
+  ];
+}
+
 /** The experiments of a preset, in the order they should run. */
 export function presetExperiments(scale: Scale, opts: PresetOptions = {}): PresetExperiment[] {
   switch (scale) {
+    case "mini":
+      return miniExperiments();
     case "quick":
       return [
         mediation("E2", "ce", [59], TAUS_QUICK, 4),
