@@ -1,11 +1,14 @@
 // `grokscale train`: one cell over S seeds, each independent and deterministic. Prints progress to
 // stderr, a summary (or --json) to stdout, and with --out writes summary.json and the per-step log.
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { resolveConfig } from "../experiments/config.js";
 import { summarizeCell } from "../train/summary.js";
+import type { RunConfig } from "../experiments/config.js";
+import { WorkerPool } from "../sweep/pool.js";
 import { runSeed } from "../train/trainer.js";
 import type { SeedResult } from "../train/types.js";
 import { addConfigOptions, intFlag, rawConfigFromOptions } from "./options.js";
@@ -20,27 +23,17 @@ export function registerTrain(program: Command): void {
     .option("--seed0 <n>", "first seed", "0")
     .option("--json", "print the summary as JSON on stdout")
     .option("--out <dir>", "write summary.json and log.csv there")
+    .option("--workers <n>", "worker threads, one seed each (default: one per core, at most one per seed)")
     .option("--quiet", "no progress lines")
-    .action((opts: Record<string, unknown>) => {
+    .action(async (opts: Record<string, unknown>) => {
       const cfg = resolveConfig(rawConfigFromOptions(opts));
       const nSeeds = intFlag("--seeds", opts["seeds"]);
       const seed0 = intFlag("--seed0", opts["seed0"], 0);
       const t0 = performance.now();
-      const results: SeedResult[] = [];
-      for (let s = seed0; s < seed0 + nSeeds; s++) {
-        const every = Math.max(cfg.eval_every, Math.round(cfg.steps / 20 / cfg.eval_every) * cfg.eval_every);
-        let lastAcc = "";
-        const out = runSeed(cfg, s, {
-          onLog: (r) => (lastAcc = `train ${r.train_acc.toFixed(3)} test ${r.test_acc.toFixed(3)} |W| ${r.weight_norm.toFixed(2)} L ${r.logit_scale.toFixed(2)}`),
-          onProgress: (step) => {
-            if (!opts["quiet"] && step % every === 0) process.stderr.write(`seed ${s}: step ${step}/${cfg.steps} ${lastAcc}\n`);
-          },
-        });
-        if (out.stopped) throw new Error("training stopped unexpectedly");
-        const r = out.result;
-        results.push(r);
-        if (!opts["quiet"]) process.stderr.write(`seed ${s}: ${r.status} T_mem ${r.T_mem ?? "-"} T_grok ${r.T_grok ?? "-"} (${r.steps_run} steps, ${r.wall_s.toFixed(1)} s)\n`);
-      }
+      const workers = Math.min(nSeeds, opts["workers"] === undefined ? availableParallelism() : intFlag("--workers", opts["workers"]));
+      const seeds = Array.from({ length: nSeeds }, (_, i) => seed0 + i);
+      const say = opts["quiet"] ? () => {} : (m: string) => void process.stderr.write(m + "\n");
+      const results = workers > 1 ? await trainOnPool(cfg, seeds, workers, say) : trainHere(cfg, seeds, say);
       const summary = summarizeCell(cfg, results, (performance.now() - t0) / 1000);
       if (typeof opts["out"] === "string") {
         const dir = opts["out"];
@@ -60,4 +53,62 @@ export function registerTrain(program: Command): void {
         );
       }
     });
+}
+
+type Say = (msg: string) => void;
+
+const progressEvery = (cfg: RunConfig) => Math.max(cfg.eval_every, Math.round(cfg.steps / 20 / cfg.eval_every) * cfg.eval_every);
+const doneLine = (r: SeedResult) => `seed ${r.seed}: ${r.status} T_mem ${r.T_mem ?? "-"} T_grok ${r.T_grok ?? "-"} (${r.steps_run} steps, ${r.wall_s.toFixed(1)} s)`;
+
+/** Seeds one after another in this thread. */
+function trainHere(cfg: RunConfig, seeds: number[], say: Say): SeedResult[] {
+  const every = progressEvery(cfg);
+  return seeds.map((s) => {
+    let lastAcc = "";
+    const out = runSeed(cfg, s, {
+      onLog: (r) => (lastAcc = `train ${r.train_acc.toFixed(3)} test ${r.test_acc.toFixed(3)} |W| ${r.weight_norm.toFixed(2)} L ${r.logit_scale.toFixed(2)}`),
+      onProgress: (step) => {
+        if (step % every === 0) say(`seed ${s}: step ${step}/${cfg.steps} ${lastAcc}`);
+      },
+    });
+    if (out.stopped) throw new Error("training stopped unexpectedly");
+    say(doneLine(out.result));
+    return out.result;
+  });
+}
+
+/** Seeds on a pool of worker threads, one seed per thread at a time; results in seed order. */
+async function trainOnPool(cfg: RunConfig, seeds: number[], workers: number, say: Say): Promise<SeedResult[]> {
+  const scratch = mkdtempSync(join(tmpdir(), "grokscale-train-"));
+  const pool = new WorkerPool(workers);
+  const every = progressEvery(cfg);
+  const results = new Map<number, SeedResult>();
+  try {
+    const queue = [...seeds];
+    const lane = async (): Promise<void> => {
+      for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
+        let shown = 0;
+        const seed = s;
+        const o = await pool.run(
+          { jobId: `seed-${seed}`, config: cfg, seed, dir: join(scratch, String(seed)), checkpointEvery: 0 },
+          {
+            onProgress: (step) => {
+              if (Math.floor(step / every) > shown) {
+                shown = Math.floor(step / every);
+                say(`seed ${seed}: step ${step}/${cfg.steps}`);
+              }
+            },
+          },
+        );
+        if (o.kind !== "done") throw new Error(`seed ${seed}: ${o.kind === "error" ? o.message : "stopped"}`);
+        say(doneLine(o.result));
+        results.set(seed, o.result);
+      }
+    };
+    await Promise.all(Array.from({ length: workers }, lane));
+  } finally {
+    await pool.close();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  return seeds.map((s) => results.get(s)!);
 }
