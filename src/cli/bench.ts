@@ -10,6 +10,7 @@ import type { Command } from "commander";
 import { benchGemm, mlpGemmShapes, type GemmResult } from "../bench/gemm.js";
 import { throughput } from "../bench/pool.js";
 import { runTorchScript, torchAvailable, type TorchRow } from "../bench/torch.js";
+import { benchTransformer, TORCH_TRANSFORMER_CASES, torchTransformerRows } from "../bench/transformer.js";
 import type { DType } from "../tensor/dtype.js";
 import { intFlag } from "./options.js";
 
@@ -33,6 +34,7 @@ export function registerBench(program: Command): void {
     .option("--dtype <list>", "f32,f64", "f32,f64")
     .option("--workers <n>", "workers for the machine-wide row (default: one per core)")
     .option("--steps <n>", "timed steps per measurement (a multiple of 25)", "100")
+    .option("--no-transformer", "skip the transformer rows (p = 59, f32)")
     .option("--no-torch", "skip the PyTorch yardstick")
     .option("--torch-script <path>", "the yardstick script", join(packageRoot, "..", "shared", "bench", "torch_paper_step.py"))
     .option("--json", "print one JSON object")
@@ -54,6 +56,13 @@ export function registerBench(program: Command): void {
             results.push({ impl: "grokscale-wasm", model: "mlp", p, dtype, workers, ms_per_seed_step: t.ms_per_seed_step });
             say(`grokscale mlp p=${p} ${dtype} workers=${workers}: ${t.ms_per_seed_step.toFixed(2)} ms per seed-step`);
           }
+        }
+      }
+      const workerCounts = [...new Set([1, all])];
+      if (opts["transformer"] !== false) {
+        for (const r of await benchTransformer({ p: 59, dtype: "f32", workers: workerCounts, steps })) {
+          results.push({ impl: r.impl, model: "transformer", p: r.p, dtype: r.dtype, workers: r.workers, ms_per_seed_step: r.ms_per_seed_step });
+          say(`grokscale transformer p=59 f32 workers=${r.workers}: ${r.ms_per_seed_step.toFixed(2)} ms per seed-step`);
         }
       }
       const gemm: GemmResult[] = [];
@@ -86,11 +95,23 @@ export function registerBench(program: Command): void {
             for (const dtype of dtypes) {
               const ours = results.find((r) => r.impl === "grokscale-wasm" && r.p === p && r.dtype === dtype && r.workers === all)!;
               const ratio = torchWide.ms_per_seed_step / ours.ms_per_seed_step;
-              ratios.push({ p, dtype, workers: all, vs: `torch f32, ${torchWide.seeds} seeds batched, ${torchWide.threads} threads`, speedup: ratio });
+              ratios.push({ model: "mlp", p, dtype, workers: all, vs: `torch f32, ${torchWide.seeds} seeds batched, ${torchWide.threads} threads`, speedup: ratio });
               say(`speed-up p=${p} ${dtype} (machine-wide) vs torch f32 12 seeds: ${ratio.toFixed(2)}x`);
             }
           }
         }
+      }
+      if (opts["torch"] !== false && opts["transformer"] !== false && torchAvailable()) {
+        for (const r of torchTransformerRows(TORCH_TRANSFORMER_CASES(all))) {
+          results.push({ impl: r.impl, model: "transformer", p: r.p, dtype: r.dtype, workers: r.workers, ms_per_seed_step: r.ms_per_seed_step, seeds_batched: r.seeds_batched ?? 1 });
+          say(`torch transformer p=${r.p} f32 seeds=${r.seeds_batched} threads=${r.workers}${r.impl.includes("last") ? " (last position only)" : ""}: ${r.ms_per_seed_step.toFixed(2)} ms per seed-step`);
+        }
+        const ours = (w: number) => results.find((r) => r.model === "transformer" && r.impl.startsWith("grokscale") && r.workers === w);
+        const t1 = results.find((r) => r.model === "transformer" && !r.impl.startsWith("grokscale") && r.seeds_batched === 1 && !r.impl.includes("last"));
+        const tAll = results.find((r) => r.model === "transformer" && !r.impl.startsWith("grokscale") && r.seeds_batched === 12);
+        if (t1 && ours(1)) ratios.push({ model: "transformer", p: 59, dtype: "f32", workers: 1, vs: "torch f32, 1 seed, 1 thread", speedup: t1.ms_per_seed_step / ours(1)!.ms_per_seed_step });
+        if (tAll && ours(all)) ratios.push({ model: "transformer", p: 59, dtype: "f32", workers: all, vs: `torch f32, 12 seeds batched, ${all} threads`, speedup: tAll.ms_per_seed_step / ours(all)!.ms_per_seed_step });
+        for (const r of ratios.filter((x) => x["model"] === "transformer")) say(`speed-up transformer (${r["vs"]}): ${(r["speedup"] as number).toFixed(2)}x`);
       }
       if (opts["json"]) {
         const machine = { cpus: availableParallelism(), model: cpus()[0]?.model ?? "unknown", node: process.version };

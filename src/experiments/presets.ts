@@ -6,6 +6,7 @@
 
 import type { SweepSpecInput } from "../sweep/spec.js";
 import { paperWc } from "./paper-wc.js";
+import { e7Cells } from "./transformer-preset.js";
 
 export type Scale = "quick" | "paper" | "mini";
 export const SCALES: readonly Scale[] = ["quick", "paper", "mini"];
@@ -122,9 +123,7 @@ function allocation(ps: number[], seeds: number, theta0: Record<number, number>)
   };
 }
 
-function transformer(scale: Scale): PresetExperiment {
-  const taus = scale === "quick" ? TAUS_QUICK : TAUS_PAPER;
-  const wc = paperWc("transformer", 59);
+function transformer(scale: "quick" | "paper"): PresetExperiment {
   return {
     id: "E7",
     title: "Transformer without LayerNorm",
@@ -132,11 +131,7 @@ function transformer(scale: Scale): PresetExperiment {
       name: "e7-transformer",
       experiment: "transformer",
       seeds: scale === "quick" ? 4 : 12,
-      base: { model: "transformer", layernorm: "none", p: 59, wc },
-      cells: [
-        { rho: 1, tau: 1, steps: 50000, arm: "base", label: "tf base" },
-        ...taus.map((tau) => ({ rho: 1.15, tau, steps: 137000, arm: "up", label: `tf up tau=${tau}` })),
-      ],
+      cells: e7Cells(scale).map((c) => ({ ...c.config, seeds: c.seeds, arm: c.arm, label: c.label })),
     },
   };
 }

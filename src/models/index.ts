@@ -5,6 +5,7 @@ import type { Arena } from "../tensor/arena.js";
 import type { Rng } from "../tensor/rng.js";
 import type { Model } from "./model.js";
 import { Mlp } from "./mlp.js";
+import { Transformer } from "./transformer.js";
 
 export interface BuiltModel {
   model: Model;
@@ -17,8 +18,13 @@ export function buildModel(cfg: RunConfig, arena: Arena): BuiltModel {
       const m = new Mlp(arena, cfg.dtype, { p: cfg.p, d: cfg.d_embed, hidden: cfg.hidden });
       return { model: m, init: (rng) => m.init(rng) };
     }
-    case "transformer":
-      throw new Error(`model "transformer" is not available yet`);
+    case "transformer": {
+      if (cfg.gamma !== null) {
+        throw new Error(`the layer-allocation clamp (gamma) is defined for the MLP's E, W1, W2 only; unset gamma for model "transformer" (got ${cfg.gamma})`);
+      }
+      const m = new Transformer(arena, cfg.dtype, { p: cfg.p, d_model: cfg.d_model, heads: cfg.heads, d_mlp: cfg.d_mlp, layernorm: cfg.layernorm });
+      return { model: m, init: (rng) => m.init(rng) };
+    }
   }
 }
 
@@ -36,7 +42,9 @@ export function arenaMegabytes(cfg: RunConfig, evalChunk = 4096): number {
       params += 4 * cfg.p * cfg.hidden; // the (p, H) tables and their gradients
       break;
     case "transformer":
-      perRow = 3 * (16 * cfg.d_model + 4 * cfg.d_mlp + 12 * cfg.heads) + 4 * cfg.p;
+      // last position only: K, V, Q gathers, attention, residuals and LayerNorms (~16 d), the MLP (2 d_mlp),
+      // logits and their gradient (2 p), attention scores and probabilities (8 heads)
+      perRow = 16 * cfg.d_model + 2 * cfg.d_mlp + 2 * cfg.p + 8 * cfg.heads;
       params = (cfg.p + 1 + 3) * cfg.d_model + 4 * cfg.d_model * cfg.d_model + 2 * cfg.d_model * cfg.d_mlp + cfg.d_model * cfg.p;
       break;
   }
