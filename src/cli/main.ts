@@ -4,11 +4,14 @@ import { registerAnalyze } from "./analyze.js";
 import { registerBench } from "./bench.js";
 import { registerCalibrate } from "./calibrate.js";
 import { registerExport } from "./export.js";
+import { registerMerge } from "./merge.js";
+import { registerServe } from "./serve.js";
 import { registerReport } from "./report.js";
 import { registerReproduce } from "./reproduce.js";
 import { registerStatus } from "./status.js";
 import { registerSweep } from "./sweep.js";
 import { registerTrain } from "./train.js";
+import { registerWorker } from "./worker.js";
 
 export async function main(argv: string[]): Promise<void> {
   const program = new Command();
@@ -24,6 +27,9 @@ export async function main(argv: string[]): Promise<void> {
   registerSweep(program);
   registerStatus(program);
   registerExport(program);
+  registerWorker(program);
+  registerMerge(program);
+  registerServe(program);
   registerReport(program);
   registerReproduce(program);
   await program.parseAsync(argv);

@@ -12,7 +12,8 @@ import { PAPER_WC } from "../experiments/paper-wc.js";
 import { isScale, mergedPresetSpec, SCALES, type PresetOptions, type Scale } from "../experiments/presets.js";
 import { writeReport } from "../report/index.js";
 import { loadCellRecords, loadSeedRows } from "../sweep/cells.js";
-import { runSweep, type SweepSummary } from "../sweep/run.js";
+import { runDistributedSweep } from "../distributed/coordinator.js";
+import { runSweep, type SweepProgress, type SweepSummary } from "../sweep/run.js";
 import { resolveSweepSpec } from "../sweep/spec.js";
 import { DEFAULT_STORE } from "../sweep/store.js";
 import { DEFAULT_REPORT_DIR } from "./report.js";
@@ -26,24 +27,27 @@ function cellCost(cell: Record<string, unknown>): number {
   return expectedCost(resolveConfig(Object.fromEntries(Object.entries(cell).filter(([k]) => !META.has(k)))));
 }
 
-async function runWithDisplay(spec: unknown, store: string, workers: number, signal: AbortSignal): Promise<SweepSummary> {
+/** Runs a spec on the local pool, or through the Redis queue when `redis` is given. */
+async function runWithDisplay(spec: unknown, store: string, workers: number, signal: AbortSignal, redis?: string): Promise<SweepSummary> {
   const display = makeDisplay(process.stderr);
   try {
-    return await runSweep(spec, { store, workers, signal, onProgress: (p) => display.update(p) });
+    const onProgress = (p: SweepProgress) => display.update(p);
+    if (redis) return await runDistributedSweep(spec, { redis, store, signal, onProgress, onNotice: (m: string) => process.stderr.write(m + "\n") });
+    return await runSweep(spec, { store, workers, signal, onProgress });
   } finally {
     display.stop();
   }
 }
 
 /** θ0 per modulus: W2's median share of the E + W2 power at grok in the free controls (paper scale). */
-async function calibrateTheta0(store: string, workers: number, signal: AbortSignal): Promise<Record<number, number>> {
+async function calibrateTheta0(store: string, workers: number, signal: AbortSignal, redis?: string): Promise<Record<number, number>> {
   const spec = {
     name: "paper-controls",
     experiment: "mediation",
     seeds: 12,
     cells: [59, 97].map((p) => ({ p, wc: null, steps: 40000, arm: "ctrl", label: `ctrl p${p}` })),
   };
-  const sum = await runWithDisplay(spec, store, workers, signal);
+  const sum = await runWithDisplay(spec, store, workers, signal, redis);
   if (sum.interrupted) throw new Error("interrupted during the free controls; run the same command again to resume");
   const theta0: Record<number, number> = {};
   for (const cell of resolveSweepSpec(spec).cells) {
@@ -69,12 +73,14 @@ export function registerReproduce(program: Command): void {
     .option("--workers <n>", "worker threads (default: one per core)")
     .option("--store <path>", "results store", DEFAULT_STORE)
     .option("--out <dir>", "report folder", DEFAULT_REPORT_DIR)
+    .option("--redis <url>", "run the jobs through a BullMQ queue on this Redis (start `grokscale worker --redis URL` on any machines)")
     .option("--json", "print a JSON summary on stdout")
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       const scale = String(opts["preset"]);
       if (!isScale(scale)) throw new Error(`invalid value for --preset: ${JSON.stringify(scale)} (expected ${SCALES.join(" or ")})`);
       const workers = opts["workers"] === undefined ? availableParallelism() : intFlag("--workers", opts["workers"]);
       const store = String(opts["store"]);
+      const redis = typeof opts["redis"] === "string" ? opts["redis"] : undefined;
       const out = String(opts["out"]);
       const t0 = performance.now();
       const ac = new AbortController();
@@ -83,11 +89,11 @@ export function registerReproduce(program: Command): void {
       process.once("SIGTERM", stop);
       const say = (m: string) => process.stderr.write(m + "\n");
       try {
-        const presetOpts: PresetOptions = scale === "paper" ? { theta0: await calibrateTheta0(store, workers, ac.signal) } : {};
+        const presetOpts: PresetOptions = scale === "paper" ? { theta0: await calibrateTheta0(store, workers, ac.signal, redis) } : {};
         const spec = mergedPresetSpec(scale as Scale, presetOpts, cellCost);
         const resolved = resolveSweepSpec(spec);
         say(`grokscale reproduce --preset ${scale}: ${resolved.cells.length} cells, ${resolved.jobs.length} jobs, ${workers} workers, store ${store}`);
-        const sum = await runWithDisplay(spec, store, workers, ac.signal);
+        const sum = await runWithDisplay(spec, store, workers, ac.signal, redis);
         if (sum.interrupted) {
           say(`interrupted: ${sum.left} jobs left (checkpoints kept); run the same command again to resume`);
           process.exitCode = 130;

@@ -10,6 +10,10 @@ import { runSweep, type SweepProgress, type SweepSummary } from "../sweep/run.js
 import { presetSpecs } from "../sweep/preset.js";
 import { SpecError } from "../sweep/spec.js";
 import { DEFAULT_STORE } from "../sweep/store.js";
+import { runDistributedSweep, type DistributedSummary } from "../distributed/coordinator.js";
+import { parseShard } from "../distributed/jobs.js";
+import { runShard } from "../distributed/local.js";
+import type { RunSweepOptions } from "../sweep/run.js";
 
 interface SweepCliOptions {
   preset?: string;
@@ -18,6 +22,11 @@ interface SweepCliOptions {
   checkpointEvery: number;
   json?: boolean;
   runner?: string;
+  redis?: string;
+  queue?: string;
+  shard?: string;
+  pollMs?: number;
+  redisTimeout?: number;
 }
 
 const positiveInt = (name: string) => (v: string): number => {
@@ -117,6 +126,11 @@ export function registerSweep(program: Command): void {
     .option("--checkpoint-every <k>", "steps between checkpoints of each job", positiveInt("--checkpoint-every"), 1000)
     .option("--json", "print the summary as JSON (progress goes to stderr)")
     .addOption(new Option("--runner <module>", "job runner module (tests)").hideHelp())
+    .option("--redis <url>", "coordinate: queue the jobs on this Redis server for `grokscale worker`s and collect the results")
+    .option("--queue <name>", "with --redis: the queue name (one coordinating sweep per queue)")
+    .option("--shard <I/N>", "run only slice I of N (0-based) of the jobs, for array jobs; merge the stores with `grokscale merge`")
+    .addOption(new Option("--poll-ms <ms>", "with --redis: ms between looks at the queue").argParser(positiveInt("--poll-ms")).hideHelp())
+    .option("--redis-timeout <s>", "with --redis: exit with an error when Redis is unreachable this long (default 60)", positiveInt("--redis-timeout"))
     .action(async (specPath: string | undefined, opts: SweepCliOptions) => {
       if ((specPath === undefined) === (opts.preset === undefined)) {
         throw new Error("sweep: give either a spec file or --preset NAME");
@@ -131,13 +145,37 @@ export function registerSweep(program: Command): void {
           ? presetSpecs(opts.preset).map((e) => ({ source: `preset ${opts.preset} (${e.id}: ${e.spec.name})`, spec: e.spec }))
           : [{ source: specPath!, spec: readSpec(specPath!) }];
       const again = opts.preset !== undefined ? `--preset ${opts.preset}` : specPath;
+      const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
+      if (opts.redis === undefined && (opts.queue !== undefined || opts.redisTimeout !== undefined)) {
+        throw new Error("sweep: --queue and --redis-timeout go with --redis URL");
+      }
+      if (opts.redis !== undefined && opts.workers !== undefined) {
+        throw new Error("sweep: --workers has no effect with --redis; start `grokscale worker --redis URL --workers N` processes instead");
+      }
+      const where =
+        (opts.redis !== undefined ? ` --redis ${opts.redis}${opts.queue !== undefined ? ` --queue ${opts.queue}` : ""}` : "") +
+        (opts.shard !== undefined ? ` --shard ${opts.shard}` : "");
+      const runOne = (spec: unknown, o: RunSweepOptions): Promise<SweepSummary> =>
+        opts.redis !== undefined
+          ? runDistributedSweep(spec, {
+              ...o,
+              redis: opts.redis,
+              shard,
+              onNotice: (m) => process.stderr.write(`${m}\n`),
+              ...(opts.queue !== undefined ? { queue: opts.queue } : {}),
+              ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+              ...(opts.redisTimeout !== undefined ? { redisTimeoutMs: opts.redisTimeout * 1000 } : {}),
+            })
+          : shard !== null
+            ? runShard(spec, { ...o, shard })
+            : runSweep(spec, o);
       const out = opts.json ? process.stderr : process.stdout;
       const ac = new AbortController();
       let signal: NodeJS.Signals | null = null;
       const onSignal = (sig: NodeJS.Signals): void => {
         if (signal !== null) process.exit(sig === "SIGINT" ? 130 : 143); // a second signal: leave now
         signal = sig;
-        out.write(`\n${sig}: stopping; each running job saves a checkpoint...\n`);
+        out.write(`\n${sig}: stopping; ${opts.redis !== undefined ? "queued jobs stay queued" : "each running job saves a checkpoint"}...\n`);
         ac.abort();
       };
       process.on("SIGINT", onSignal);
@@ -149,7 +187,7 @@ export function registerSweep(program: Command): void {
           const display = makeDisplay(out);
           try {
             summaries.push(
-              await runSweep(spec, {
+              await runOne(spec, {
                 store: opts.store,
                 checkpointEvery: opts.checkpointEvery,
                 signal: ac.signal,
@@ -165,6 +203,8 @@ export function registerSweep(program: Command): void {
             display.stop();
           }
           if (!opts.json) process.stdout.write(`${summaryText(summaries.at(-1)!)}\n`);
+          const rejected = (summaries.at(-1) as Partial<DistributedSummary>).rejected ?? [];
+          if (!opts.json && rejected.length > 0) process.stdout.write(`  rejected ${rejected.length} result(s) from the queue\n`);
           if (summaries.at(-1)!.interrupted) break;
         }
       } finally {
@@ -174,7 +214,9 @@ export function registerSweep(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify(summaries.length === 1 ? summaries[0] : summaries)}\n`);
       if (summaries.some((x) => x.interrupted)) {
         process.stderr.write(
-          `interrupted: unfinished jobs keep their checkpoints; resume with: grokscale sweep ${again} --store ${opts.store}\n`,
+          opts.redis !== undefined
+            ? `interrupted: queued jobs stay queued and keep running on the workers; collect them with: grokscale sweep ${again} --store ${opts.store}${where}\n`
+            : `interrupted: unfinished jobs keep their checkpoints; resume with: grokscale sweep ${again} --store ${opts.store}${where}\n`,
         );
         process.exitCode = signal === "SIGTERM" ? 143 : 130;
       } else if (summaries.some((x) => x.failed > 0)) {

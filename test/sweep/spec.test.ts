@@ -65,7 +65,7 @@ describe("sweep spec validation", () => {
 
     const preset = await spawnCli(["sweep", "--preset", "no-such-preset", "--store", store]).done;
     expect(preset.code).toBe(1);
-    expect(preset.stderr).toMatch(/unknown preset "no-such-preset": use a scale \(quick, paper\)/);
+    expect(preset.stderr).toMatch(/unknown preset "no-such-preset": use a scale \(quick, paper, mini\)/);
     const both = await spawnCli(["sweep", "--store", store]).done;
     expect(both.stderr).toMatch(/give either a spec file or --preset NAME/);
     expect(existsSync(store)).toBe(false);

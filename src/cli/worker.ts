@@ -1,0 +1,94 @@
+// `grokscale worker --redis URL [--workers N]`: a long-running queue worker for sweeps coordinated by
+// `grokscale sweep ... --redis URL`, on any machine that reaches the Redis server. Prints one line per
+// job event; SIGTERM/SIGINT checkpoint the running jobs and hand them back to the queue, then exit 0
+// (a second signal exits at once). The work is runQueueWorker in src/distributed/worker.ts.
+
+import { Command, Option } from "commander";
+import { DEFAULT_QUEUE } from "../distributed/protocol.js";
+import { runQueueWorker, type WorkerEvent } from "../distributed/worker.js";
+
+const positiveInt = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (got ${JSON.stringify(v)})`);
+  return n;
+};
+
+interface WorkerCliOptions {
+  redis: string;
+  queue: string;
+  workers?: number;
+  checkpointDir?: string;
+  lockMs?: number;
+  stalledMs?: number;
+  redisTimeout?: number;
+  runner?: string;
+}
+
+const short = (id: string): string => id.slice(0, 12);
+
+function line(e: WorkerEvent): string {
+  const at = new Date().toISOString().slice(11, 19);
+  switch (e.kind) {
+    case "ready":
+      return `${at} worker ${e.worker} on queue ${e.queue} (Redis ${e.redisVersion}), ${e.threads} thread(s): waiting for jobs`;
+    case "started":
+      return `${at} job ${short(e.jobId)} ${e.label} seed ${e.seed}: ${e.fromStep > 0 ? `resumed from step ${e.fromStep}` : "started"} (${e.steps} steps)`;
+    case "checkpoint":
+      return `${at} job ${short(e.jobId)}: checkpoint at step ${e.step}`;
+    case "done":
+      return `${at} job ${short(e.jobId)} ${e.label} seed ${e.seed}: ${e.status} after ${e.steps} steps, ${e.wall_s.toFixed(1)} s`;
+    case "released":
+      return `${at} job ${short(e.jobId)}: stopped at step ${e.step}, checkpointed and handed back to the queue`;
+    case "failed":
+      return `${at} job ${short(e.jobId)} failed: ${e.message}`;
+    case "warning":
+      return `${at} warning: ${e.message}`;
+  }
+}
+
+export function registerWorker(program: Command): void {
+  program
+    .command("worker")
+    .description("take sweep jobs from a Redis queue and train them on local threads (see `sweep --redis`)")
+    .requiredOption("--redis <url>", "the Redis server of the queue, e.g. redis://HOST:6379")
+    .option("--queue <name>", "queue name (the coordinator's --queue)", DEFAULT_QUEUE)
+    .option("--workers <n>", "jobs trained at once, one thread each (default: one per core)", positiveInt("--workers"))
+    .option("--checkpoint-dir <path>", "keep checkpoints in this shared folder instead of Redis")
+    .option("--redis-timeout <s>", "exit with an error when Redis is unreachable this long (default 120)", positiveInt("--redis-timeout"))
+    .addOption(new Option("--lock-ms <ms>", "job lock duration: a dead worker's job is retaken after about this").argParser(positiveInt("--lock-ms")).hideHelp())
+    .addOption(new Option("--stalled-ms <ms>", "interval of the stalled-job check").argParser(positiveInt("--stalled-ms")).hideHelp())
+    .addOption(new Option("--runner <module>", "job runner module (tests)").hideHelp())
+    .action(async (opts: WorkerCliOptions) => {
+      const ac = new AbortController();
+      let signalled = false;
+      const onSignal = (sig: NodeJS.Signals): void => {
+        if (signalled) process.exit(sig === "SIGINT" ? 130 : 143); // a second signal: leave now
+        signalled = true;
+        process.stderr.write(`${sig}: checkpointing the running jobs and handing them back to the queue...\n`);
+        ac.abort();
+      };
+      process.on("SIGINT", onSignal);
+      process.on("SIGTERM", onSignal);
+      try {
+        const summary = await runQueueWorker({
+          redis: opts.redis,
+          queue: opts.queue,
+          ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+          signal: ac.signal,
+          onEvent: (e) => process.stdout.write(`${line(e)}\n`),
+          ...(opts.checkpointDir !== undefined ? { checkpointDir: opts.checkpointDir } : {}),
+          ...(opts.lockMs !== undefined ? { lockMs: opts.lockMs } : {}),
+          ...(opts.stalledMs !== undefined ? { stalledMs: opts.stalledMs } : {}),
+          ...(opts.redisTimeout !== undefined ? { redisTimeoutMs: opts.redisTimeout * 1000 } : {}),
+          ...(opts.runner !== undefined ? { runner: opts.runner } : {}),
+        });
+        process.stdout.write(
+          `worker ${summary.worker}: completed ${summary.completed}, handed back ${summary.released}, failed ${summary.failed}\n`,
+        );
+        if (summary.error !== null) throw new Error(summary.error);
+      } finally {
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+      }
+    });
+}

@@ -1,0 +1,197 @@
+// The wire format between a coordinator and its queue workers: the data each BullMQ job carries, the
+// result a worker hands back, an exact JSON for both (every float64, -0, NaN and ±Infinity survive, so
+// a queued result has the same bits as a local one), and the checks each side applies before trusting
+// the other. Types and pure functions only: no Redis, no store, no training.
+
+import { z } from "zod";
+import { canonicalJson, resolveConfig, type RunConfig } from "../experiments/config.js";
+import { cellIdOf, jobIdOf, type Job } from "../sweep/spec.js";
+import type { SeedResult } from "../train/types.js";
+
+export const PROTOCOL = 1;
+export const DEFAULT_QUEUE = "grokscale";
+/** BullMQ's job name for our jobs (the queue may only hold these) */
+export const JOB_NAME = "train";
+
+export class ProtocolError extends Error {}
+
+/** What a queued job carries: enough for any worker to train it and for anyone to check it. */
+export interface QueueJobData {
+  protocol: typeof PROTOCOL;
+  jobId: string;
+  /** sha256 of the resolved config's canonical JSON (the cell id) */
+  configHash: string;
+  seed: number;
+  config: RunConfig;
+  checkpointEvery: number;
+  /** for display only */
+  sweep: string;
+  label: string;
+}
+
+/** One (re)start of a job on a worker: the resume history the coordinator records. */
+export interface StartNote {
+  owner: string;
+  from_step: number;
+  rejected: { step: number; reason: string }[];
+  at: string;
+}
+
+/** What a worker returns for a finished job. */
+export interface QueueResult {
+  protocol: typeof PROTOCOL;
+  jobId: string;
+  configHash: string;
+  seed: number;
+  /** the code version of the worker that trained it (recorded with the run) */
+  codeVersion: string;
+  worker: string;
+  result: SeedResult;
+}
+
+/** What a worker reports as the job's BullMQ progress. */
+export interface QueueProgress {
+  step: number;
+  steps: number;
+  fromStep: number;
+  worker: string;
+}
+
+// ---- exact JSON: numbers JSON cannot hold become {"$num": "..."}
+
+const NUM_TAG = "$num";
+
+function replacer(_k: string, v: unknown): unknown {
+  if (typeof v !== "number") return v;
+  if (Number.isNaN(v)) return { [NUM_TAG]: "NaN" };
+  if (v === Number.POSITIVE_INFINITY) return { [NUM_TAG]: "Infinity" };
+  if (v === Number.NEGATIVE_INFINITY) return { [NUM_TAG]: "-Infinity" };
+  if (Object.is(v, -0)) return { [NUM_TAG]: "-0" };
+  return v;
+}
+
+const SPECIAL: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, "-Infinity": Number.NEGATIVE_INFINITY, "-0": -0 };
+
+function reviver(_k: string, v: unknown): unknown {
+  if (v && typeof v === "object" && !Array.isArray(v)) {
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === NUM_TAG) {
+      const s = (v as Record<string, unknown>)[NUM_TAG];
+      if (typeof s === "string" && s in SPECIAL) return SPECIAL[s];
+    }
+  }
+  return v;
+}
+
+export const exactJson = (value: unknown): string => JSON.stringify(value, replacer);
+export const fromExactJson = (text: string): unknown => JSON.parse(text, reviver);
+
+// ---- job data
+
+export function makeJobData(job: Job, checkpointEvery: number, sweep: string, label: string): QueueJobData {
+  return { protocol: PROTOCOL, jobId: job.jobId, configHash: cellIdOf(job.config), seed: job.seed, config: job.config, checkpointEvery, sweep, label };
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * A worker's check of a job before training it: the shape, the config as this worker's code
+ * resolves it (a worker whose defaults differ refuses instead of computing something else), and the
+ * hashes. `queueId` is the BullMQ job id, which must be the job id.
+ */
+export function checkJobData(data: unknown, queueId: string | undefined): QueueJobData {
+  const d = data as Partial<QueueJobData> | null;
+  if (!d || typeof d !== "object") throw new ProtocolError("job data is not an object");
+  if (d.protocol !== PROTOCOL) throw new ProtocolError(`job data protocol ${String(d.protocol)}, this worker speaks ${PROTOCOL}`);
+  if (typeof d.jobId !== "string" || !HEX64.test(d.jobId)) throw new ProtocolError("job data has no valid jobId");
+  if (d.jobId !== queueId) throw new ProtocolError(`queue id ${String(queueId)} is not the job id ${d.jobId}`);
+  if (!Number.isInteger(d.seed) || d.seed! < 0) throw new ProtocolError("job data has no valid seed");
+  if (!Number.isInteger(d.checkpointEvery) || d.checkpointEvery! <= 0) throw new ProtocolError("job data has no valid checkpointEvery");
+  let config: RunConfig;
+  try {
+    config = resolveConfig(d.config);
+  } catch (err) {
+    throw new ProtocolError(`job config rejected by this worker: ${(err as Error).message}`);
+  }
+  if (canonicalJson(config) !== canonicalJson(d.config)) {
+    throw new ProtocolError("job config resolves differently in this worker (another grokscale version?)");
+  }
+  if (cellIdOf(config) !== d.configHash) throw new ProtocolError("job config hash does not match its config");
+  if (jobIdOf(config, d.seed!) !== d.jobId) throw new ProtocolError("job id does not match its config and seed");
+  return { ...(d as QueueJobData), config };
+}
+
+// ---- results
+
+const num = z.custom<number>((v) => typeof v === "number", "expected a number");
+const numOrNull = num.nullable();
+const intOrNull = z.number().int().nullable();
+const LogRowSchema = z.object({
+  step: z.number().int(),
+  train_loss: num, test_loss: num, train_acc: num, test_acc: num, weight_norm: num,
+  norms: z.record(z.string(), num),
+  logit_scale: num, frac_saturated: num, collapse_rate: num, fourier_top5: num,
+});
+const SeedResultSchema = z.object({
+  seed: z.number().int(),
+  T_mem: intOrNull, T_grok: intOrNull, delay: intOrNull,
+  grokked: z.boolean(),
+  status: z.enum(["grokked", "censored", "diverged"]),
+  steps_run: z.number().int().min(0),
+  wall_s: num,
+  norm_at_grok: numOrNull, norm_at_fork: numOrNull,
+  final: LogRowSchema.nullable(),
+  log: z.array(LogRowSchema),
+});
+const QueueResultSchema = z.object({
+  protocol: z.literal(PROTOCOL),
+  jobId: z.string(),
+  configHash: z.string(),
+  seed: z.number().int(),
+  codeVersion: z.string().min(1),
+  worker: z.string(),
+  result: SeedResultSchema,
+});
+
+export const encodeResult = (r: QueueResult): string => exactJson(r);
+
+/** Parses a worker's return value; throws ProtocolError naming what is wrong. */
+export function decodeResult(value: unknown): QueueResult {
+  if (typeof value !== "string") throw new ProtocolError(`result is a ${value === null ? "null" : typeof value}, not an encoded result`);
+  let raw: unknown;
+  try {
+    raw = fromExactJson(value);
+  } catch {
+    throw new ProtocolError("result is not valid JSON");
+  }
+  const parsed = QueueResultSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ProtocolError(`result field ${issue.path.join(".") || "(root)"}: ${issue.message}`);
+  }
+  return parsed.data as QueueResult;
+}
+
+/** The coordinator's check of a decoded result against the job it asked for: null, or why not. */
+export function resultMismatch(r: QueueResult, want: { jobId: string; configHash: string; seed: number; steps: number }): string | null {
+  if (r.jobId !== want.jobId) return `result names job ${r.jobId.slice(0, 12)}, not ${want.jobId.slice(0, 12)}`;
+  if (r.configHash !== want.configHash) return `config hash mismatch: result has ${r.configHash.slice(0, 12)}, job has ${want.configHash.slice(0, 12)}`;
+  if (r.seed !== want.seed || r.result.seed !== want.seed) return `seed mismatch: result has ${r.result.seed}, job has ${want.seed}`;
+  if (r.result.steps_run > want.steps) return `result ran ${r.result.steps_run} steps, the budget is ${want.steps}`;
+  return null;
+}
+
+/** The Redis keys we keep beside BullMQ's, per queue. */
+export const keys = {
+  checkpoint: (queue: string, jobId: string): string => `grokscale:${queue}:ckpt:${jobId}`,
+  starts: (queue: string, jobId: string): string => `grokscale:${queue}:starts:${jobId}`,
+  coordinator: (queue: string): string => `grokscale:${queue}:coordinator`,
+};
+
+/** Queue names: BullMQ keys embed them, so keep them plain. */
+export function checkQueueName(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) {
+    throw new ProtocolError(`invalid queue name ${JSON.stringify(name)}: use letters, digits, '.', '_' and '-'`);
+  }
+  return name;
+}
