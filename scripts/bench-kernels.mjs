@@ -78,6 +78,7 @@ for (const dtype of ["f32", "f64"]) {
   const rng = new Rng(1, "bench");
   const x = fill(arena.floats(dtype, rows * H), () => rng.normal()); // GELU inputs ~ N(0, 1)
   const y = arena.floats(dtype, rows * H);
+  const dydx = arena.floats(dtype, rows * H);
   const z = fill(arena.floats(dtype, rows * p), (i) => Math.sin(i) * 5);
   const dz = arena.floats(dtype, rows * p);
   const [m1, v1] = [arena.floats(dtype, 100_000), arena.floats(dtype, 100_000)];
@@ -85,11 +86,14 @@ for (const dtype of ["f32", "f64"]) {
   console.log(`${dtype}: other kernels, ms per call (rows=${rows}, H=${H}, p=${p})   wasm  reference`);
   const other = [
     ["geluForward (rows×H)", (K) => K.geluForward(rows * H, x, y)],
+    ["geluForwardGrad (rows×H)", (K) => K.geluForwardGrad(rows * H, x, y, dydx)],
     ["geluBackward (rows×H)", (K) => K.geluBackward(rows * H, x, x, y, 0)],
+    ["mul beta=1 (rows×H), the tape's GELU backward", (K) => K.mul(rows * H, x, dydx, y, 1)],
     ["softmaxCrossEntropy + dz", (K) => K.softmaxCrossEntropy(rows, p, z, labels, 1, dz, 1)],
     ["sumRows (rows×H)", (K) => K.sumRows(rows, H, x, y, 0)],
     ["add (rows×H)", (K) => K.add(rows * H, x, x, y)],
     ["gatherAdd2 (rows×H from p×H tables)", (K) => K.gatherAdd2(rows, H, x, labels, x, labels, x, y)],
+    ["scatterAddRows (rows×H into p×H)", (K) => K.scatterAddRows(rows, H, x, labels, y)],
     ["adamw (100k parameters)", (K) => K.adamw(100_000, y, x, m1, v1, 1e-3, 0.9, 0.999, 1e-8, 0.1, 0.001, 1)],
   ];
   for (const [label, fn] of other) {

@@ -2,6 +2,7 @@
 // twice: `float` = f32 and f64 (the alias comes from --lib src/kernels/assembly/f32 or /f64).
 // Output: dist/kernels/kernels-f32.wasm and kernels-f64.wasm (src/kernels/wasm.ts loads them).
 // The modules import the arena's memory; their static data sits at --memoryBase inside its reserved MiB.
+// Flags: --wat also writes the text form; --names keeps function names (asc --debug) for profiling.
 import { spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -26,6 +27,7 @@ for (const dtype of ["f32", "f64"]) {
     "--importMemory", "--noExportMemory", "--initialMemory", "16",
     "--memoryBase", String(MEMORY_BASE[dtype]),
     "-o", join(out, `kernels-${dtype}.wasm`),
+    ...(process.argv.includes("--names") ? ["--debug"] : []),
     ...(process.argv.includes("--wat") ? ["-t", join(out, `kernels-${dtype}.wat`)] : []),
   ];
   const r = spawnSync(process.execPath, args, { stdio: "inherit", cwd: root });

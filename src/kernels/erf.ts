@@ -1,6 +1,7 @@
 // erf and erfc in float64, ported from Sun's fdlibm s_erf.c (accurate to about 1 ulp), and the exact
 // GELU built on them: GELU(x) = x·Φ(x) = ½·x·erfc(−x/√2), erfc keeping the left tail relatively exact.
-// Scalar only; the wasm backend carries its own port of the same algorithm (assembly/erf.ts).
+// The f64 path's definition (scalar); the wasm f64 build carries its own port (assembly/erf.ts). The
+// f32 path's float32 algorithms are math32.ts.
 
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer); // little-endian: U32[1] is the high word
@@ -122,4 +123,11 @@ export function gelu(x: number): number {
 /** GELU'(x) = Φ(x) + x·φ(x), in float64. */
 export function geluGrad(x: number): number {
   return 0.5 * erfc(-x * SQRT1_2) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+}
+
+/** GELU(x) and GELU'(x) in float64 from one erfc: out[0] = gelu(x), out[1] = geluGrad(x), the same bits. */
+export function geluAndGrad(x: number, out: [number, number]): void {
+  const c = erfc(-x * SQRT1_2);
+  out[0] = 0.5 * x * c;
+  out[1] = 0.5 * c + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
 }

@@ -1,14 +1,21 @@
 // The reference kernels: plain TypeScript loops that define what every kernel means, simple enough to
 // be obviously right. Sums accumulate in float64; in the f32 path every other operation is rounded to
 // float32 (Math.fround), softmax and cross-entropy in PyTorch's log-softmax order, so softmax collapse
-// happens here exactly as in float32 hardware. Not fast: the wasm backend (wasm.ts) is.
+// happens here exactly as in float32 hardware; f32 exp, erf and GELU are math32.ts's float32 algorithms.
+// Not fast: the wasm backend (wasm.ts) is.
 
 import { type DType, type FArray, rounder } from "../tensor/dtype.js";
-import { gelu, geluGrad } from "./erf.js";
+import { gelu, geluAndGrad, geluGrad } from "./erf.js";
+import { expf, gelu32, geluAndGrad32 } from "./math32.js";
 import type { Kernels, LogitStats } from "./types.js";
 
 export function referenceKernels(dtype: DType): Kernels {
   const r = rounder(dtype);
+  const f32 = dtype === "f32";
+  /** exp in the working precision: float32 expf, or float64 Math.exp. */
+  const ex = f32 ? expf : Math.exp;
+  const pair: [number, number] = [0, 0];
+  const geluPair = f32 ? geluAndGrad32 : geluAndGrad;
   let scratch = new Float64Array(256);
   const rowScratch = (n: number): Float64Array => {
     if (scratch.length < n) scratch = new Float64Array(n);
@@ -31,7 +38,7 @@ export function referenceKernels(dtype: DType): Kernels {
       }
     }
     let s = 0;
-    for (let k = 0; k < cols; k++) s = r(s + r(Math.exp(r(lp[k]! - m))));
+    for (let k = 0; k < cols; k++) s = r(s + ex(r(lp[k]! - m)));
     const lse = r(m + r(Math.log(s)));
     for (let k = 0; k < cols; k++) lp[k] = r(lp[k]! - lse);
     return arg;
@@ -109,11 +116,24 @@ export function referenceKernels(dtype: DType): Kernels {
     },
 
     geluForward(n, x, out) {
-      for (let i = 0; i < n; i++) out[i] = gelu(x[i]!);
+      if (f32) for (let i = 0; i < n; i++) out[i] = gelu32(x[i]!);
+      else for (let i = 0; i < n; i++) out[i] = gelu(x[i]!);
+    },
+    geluForwardGrad(n, x, y, dydx) {
+      for (let i = 0; i < n; i++) {
+        geluPair(x[i]!, pair);
+        y[i] = pair[0];
+        dydx[i] = pair[1];
+      }
     },
     geluBackward(n, x, gy, gx, beta) {
       for (let i = 0; i < n; i++) {
-        const d = gy[i]! * geluGrad(x[i]!);
+        let g: number;
+        if (f32) {
+          geluAndGrad32(x[i]!, pair);
+          g = pair[1];
+        } else g = geluGrad(x[i]!);
+        const d = r(gy[i]! * g);
         gx[i] = beta === 1 ? gx[i]! + d : d;
       }
     },
@@ -127,7 +147,7 @@ export function referenceKernels(dtype: DType): Kernels {
         const y = labels[i]!;
         logSoftmaxRow(cols, z, off, invTau, lp);
         total -= lp[y]!;
-        if (dz) for (let k = 0; k < cols; k++) dz[off + k] = r(r(Math.exp(lp[k]!)) - (k === y ? 1 : 0)) * c;
+        if (dz) for (let k = 0; k < cols; k++) dz[off + k] = r(ex(lp[k]!) - (k === y ? 1 : 0)) * c;
       }
       return total / rows;
     },
@@ -161,8 +181,8 @@ export function referenceKernels(dtype: DType): Kernels {
         st.l2sum += Math.sqrt(sq);
         const arg = logSoftmaxRow(cols, z, off, invTau, lp);
         if (arg === y) st.correct++;
-        if (r(Math.exp(lp[arg]!)) > 0.999) st.saturated++;
-        if (r(Math.exp(lp[y]!)) === 1) st.collapsed++;
+        if (ex(lp[arg]!) > 0.999) st.saturated++;
+        if (ex(lp[y]!) === 1) st.collapsed++;
         if (loss === "ce") st.lossSum -= lp[y]!;
         else {
           let s = 0;

@@ -49,21 +49,33 @@ export interface Kernels {
   /** out(n,cols) = tA[ia[i], :] + tB[ib[i], :] + bias — the MLP's factored first layer. */
   gatherAdd2(n: number, cols: number, tA: FArray, ia: Int32Array, tB: FArray, ib: Int32Array, bias: FArray, out: FArray): void;
 
-  /** out = GELU(x) = x·Φ(x) with the exact erf, over n. */
+  /**
+   * out = GELU(x) = x·Φ(x) with the exact erf, over n. f64: ½·x·erfc(−x/√2) with fdlibm's erfc
+   * (erf.ts). f32: PyTorch's float32 form (x·½)·(1 + erf(x·√½)) in float32 arithmetic, erf and exp
+   * being the float32 algorithms of math32.ts (each ≤ 1 ulp).
+   */
   geluForward(n: number, x: FArray, out: FArray): void;
-  /** gx = beta·gx + gy·GELU'(x), over n. */
+  /**
+   * geluForward's y (the same bits) and dydx = GELU'(x) = Φ(x) + x·φ(x), for a tape that keeps dydx
+   * so that backward is one multiply: gx += gy·dydx. f32: dydx = ½·(1 + erf(t)) + x·(β·exp(−t²)),
+   * t = x·√½, β = 1/√(2π), in float32 arithmetic (math32.ts); f64: erf.ts's geluGrad.
+   */
+  geluForwardGrad(n: number, x: FArray, y: FArray, dydx: FArray): void;
+  /** gx = beta·gx + gy·GELU'(x), over n (GELU' as in geluForwardGrad; the product rounds first). */
   geluBackward(n: number, x: FArray, gy: FArray, gx: FArray, beta: 0 | 1): void;
 
   /**
    * Cross-entropy of softmax(z/τ) against labels, mean over rows. Returns the mean loss; when dz is
    * given, writes dz = gradScale·(softmax(z/τ) − onehot)/τ/rows (overwriting). In f32 every operation
-   * rounds to float32 (log-softmax form: lse = max + log Σ exp(z/τ − max), p_k = exp(z_k/τ − lse)),
-   * so a correct-class probability can be exactly 1.0 and its gradient exactly 0.
+   * rounds to float32 (log-softmax form: x_k = z_k/τ, m = max x, lse = m + log Σ_k exp(x_k − m) with
+   * the sum in index order, p_k = exp(x_k − lse)), so a correct-class probability can be exactly 1.0
+   * and its gradient exactly 0. f32 exp is math32.ts's expf (≤ 1 ulp); log is float64 log rounded to
+   * float32 (once per row); dz_k is the float64 product (p_k − onehot_k)·(gradScale/τ/rows) rounded.
    */
   softmaxCrossEntropy(rows: number, cols: number, z: FArray, labels: Int32Array, invTau: number, dz: FArray | null, gradScale: number): number;
   /** MSE: mean over rows of Σ_k (z_k/τ − onehot_k)²; dz = gradScale·2(z/τ − onehot)/τ/rows when given. */
   mse(rows: number, cols: number, z: FArray, labels: Int32Array, invTau: number, dz: FArray | null, gradScale: number): number;
-  /** Measurement statistics of a block of logits; loss is "ce" or "mse". */
+  /** Measurement statistics of a block of logits; loss is "ce" or "mse". Same log-softmax as above. */
   logitStats(rows: number, cols: number, z: FArray, labels: Int32Array, invTau: number, loss: "ce" | "mse"): LogitStats;
 
   /** y = softmax over each row of x (rows, cols); for attention. */

@@ -34,6 +34,7 @@ interface Exports {
   scatterAddRows(n: number, cols: number, g: number, idx: number, tableGrad: number): void;
   gatherAdd2(n: number, cols: number, tA: number, ia: number, tB: number, ib: number, bias: number, out: number): void;
   geluForward(n: number, x: number, out: number): void;
+  geluForwardGrad(n: number, x: number, y: number, dydx: number): void;
   geluBackward(n: number, x: number, gy: number, gx: number, beta: number): void;
   softmaxCrossEntropy(rows: number, cols: number, z: number, labels: number, invTau: number, dz: number, gradScale: number): number;
   mse(rows: number, cols: number, z: number, labels: number, invTau: number, dz: number, gradScale: number): number;
@@ -121,6 +122,7 @@ function wrap(dtype: DType, ex: Exports, arena: Arena): Kernels {
     gatherAdd2: (n, cols, tA, ia, tB, ib, bias, out) =>
       ex.gatherAdd2(n, cols, f(tA, 0, "tA"), i(ia, n, "ia"), f(tB, 0, "tB"), i(ib, n, "ib"), f(bias, cols, "bias"), f(out, n * cols, "out")),
     geluForward: (n, x, out) => ex.geluForward(n, f(x, n, "x"), f(out, n, "out")),
+    geluForwardGrad: (n, x, y, dydx) => ex.geluForwardGrad(n, f(x, n, "x"), f(y, n, "y"), f(dydx, n, "dydx")),
     geluBackward: (n, x, gy, gx, beta) => ex.geluBackward(n, f(x, n, "x"), f(gy, n, "gy"), f(gx, n, "gx"), b(beta)),
     softmaxCrossEntropy: (rows, cols, z, labels, invTau, dz, gradScale) =>
       ex.softmaxCrossEntropy(rows, cols, f(z, rows * cols, "z"), i(labels, rows, "labels"), invTau, dz ? f(dz, rows * cols, "dz") : 0, gradScale),

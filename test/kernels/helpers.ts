@@ -1,6 +1,9 @@
-// Shared test helpers for the kernel tests: seeded random arrays, a naive GEMM, and closeness checks.
-// Test-only; the library never imports this.
+// Shared test helpers for the kernel tests: seeded random arrays, a naive GEMM, closeness checks, and
+// the build of dist/kernels when it is missing or stale. Test-only; the library never imports this.
 
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { expect } from "vitest";
 import { type DType, type FArray, alloc } from "../../src/tensor/dtype.js";
 import { Rng } from "../../src/tensor/rng.js";
@@ -54,4 +57,15 @@ export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rtol: nu
 
 export function expectRel(a: number, b: number, rtol: number): void {
   if (!(Math.abs(a - b) <= rtol * Math.abs(b))) throw new Error(`not close: ${a} vs ${b} (rtol ${rtol})`);
+}
+
+/** Builds dist/kernels when a wasm file is missing or older than any AssemblyScript source. */
+export function ensureWasmBuilt(): void {
+  const srcDir = "src/kernels/assembly";
+  const sources = readdirSync(srcDir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+  const newest = Math.max(...sources.map((f) => statSync(join(srcDir, f)).mtimeMs));
+  const stale = (f: string) => !existsSync(f) || statSync(f).mtimeMs < newest;
+  if (stale("dist/kernels/kernels-f32.wasm") || stale("dist/kernels/kernels-f64.wasm")) {
+    execFileSync(process.execPath, ["scripts/build-wasm.mjs"], { stdio: "inherit" });
+  }
 }

@@ -3,6 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { erf, erfc, gelu, geluGrad } from "../../src/kernels/erf.js";
+import { gelu32 } from "../../src/kernels/math32.js";
 import { referenceKernels } from "../../src/kernels/reference.js";
 import { alloc } from "../../src/tensor/dtype.js";
 import { Rng } from "../../src/tensor/rng.js";
@@ -117,7 +118,7 @@ describe("reference elementwise and reductions", () => {
     k64.gatherAdd2(3, 2, table, idx, tB, new Int32Array([0, 1, 2]), new Float64Array([0.5, -0.5]), out);
     expect(Array.from(out)).toEqual([120.5, 220.5, 300.5, 400.5, 520.5, 620.5]);
   });
-  it("GELU forward and backward; f32 rounds the float64 result once", () => {
+  it("GELU forward and backward; f32 is math32's float32 algorithm", () => {
     const x = new Float64Array([-1, 0, 1]);
     const y = new Float64Array(3);
     k64.geluForward(3, x, y);
@@ -127,7 +128,12 @@ describe("reference elementwise and reductions", () => {
     expect(Array.from(gx)).toEqual([1 + 2 * geluGrad(-1), 1 + 2 * geluGrad(0), 1 + 2 * geluGrad(1)]);
     const y32 = new Float32Array(1);
     k32.geluForward(1, new Float32Array([0.3]), y32);
-    expect(y32[0]).toBe(Math.fround(gelu(Math.fround(0.3))));
+    expect(y32[0]).toBe(gelu32(Math.fround(0.3)));
+    expect(Math.abs(y32[0]! - gelu(Math.fround(0.3)))).toBeLessThan(3 * 2 ** -24 * Math.abs(y32[0]!));
+    const yy = new Float64Array(3), dd = new Float64Array(3);
+    k64.geluForwardGrad(3, x, yy, dd);
+    expect(Array.from(yy)).toEqual([gelu(-1), 0, gelu(1)]);
+    expect(Array.from(dd)).toEqual([geluGrad(-1), geluGrad(0), geluGrad(1)]);
   });
 });
 

@@ -1,9 +1,9 @@
 // The exact GELU for the wasm backend: GELU(x) = ½·x·erfc(−x/√2) and GELU'(x) = Φ(x) + x·φ(x), with
 // fdlibm's erfc in float64 — the algorithm of src/kernels/erf.ts, so both backends agree to an ulp or two
 // (exp differs). Pairs of lanes with |x| < 8.4 run as f64x2 (every branch region evaluated only when some
-// lane needs it, then selected); other lanes, NaN included, take the scalar port. f32 computes in f64.
+// lane needs it, then selected); other lanes, NaN included, take the scalar port. f64 build only: the
+// f32 build's GELU is math32.ts.
 
-import { at, hi64, join, ld, lo64, st } from "./common";
 import { kv, vexp, vexpHiLo } from "./vmath";
 
 const erx: f64 = 8.45062911510467529297e-1;
@@ -140,32 +140,64 @@ const HIGH_MASK = memory.data<u64>([0xffffffff00000000]);
   return v128.bitselect(kv(A + (i << 3)), kv(B + (i << 3)), mask);
 }
 
-/** erfc for 1.25 ≤ |t| < 6; the two coefficient sets are picked per lane. */
+/** R/S of the erfc tail from one coefficient set (tables R and S), s = 1/a². */
+// @ts-ignore: decorator
+@inline function tailRatio(s: v128, TR: usize, TS: usize): v128 {
+  let R = kv(TR + 56);
+  R = madd(kv(TR + 48), s, R);
+  R = madd(kv(TR + 40), s, R);
+  R = madd(kv(TR + 32), s, R);
+  R = madd(kv(TR + 24), s, R);
+  R = madd(kv(TR + 16), s, R);
+  R = madd(kv(TR + 8), s, R);
+  R = madd(kv(TR), s, R);
+  let S = kv(TS + 56);
+  S = madd(kv(TS + 48), s, S);
+  S = madd(kv(TS + 40), s, S);
+  S = madd(kv(TS + 32), s, S);
+  S = madd(kv(TS + 24), s, S);
+  S = madd(kv(TS + 16), s, S);
+  S = madd(kv(TS + 8), s, S);
+  S = madd(kv(TS), s, S);
+  S = madd(m(0), s, S);
+  return f64x2.div(R, S);
+}
+
+/**
+ * erfc for 1.25 ≤ |t| < 6; the two coefficient sets (|t| below or above 1/0.35) are picked per lane
+ * when the lanes differ (the same arithmetic either way).
+ */
 // @ts-ignore: decorator
 @inline function erfc3(t: v128, a: v128): v128 {
   const s = f64x2.div(m(0), f64x2.mul(a, a));
   const b = f64x2.lt(a, m(9));
-  let R = pick(RA, RB, 7, b);
-  R = madd(pick(RA, RB, 6, b), s, R);
-  R = madd(pick(RA, RB, 5, b), s, R);
-  R = madd(pick(RA, RB, 4, b), s, R);
-  R = madd(pick(RA, RB, 3, b), s, R);
-  R = madd(pick(RA, RB, 2, b), s, R);
-  R = madd(pick(RA, RB, 1, b), s, R);
-  R = madd(pick(RA, RB, 0, b), s, R);
-  let S = pick(SA, SB, 7, b);
-  S = madd(pick(SA, SB, 6, b), s, S);
-  S = madd(pick(SA, SB, 5, b), s, S);
-  S = madd(pick(SA, SB, 4, b), s, S);
-  S = madd(pick(SA, SB, 3, b), s, S);
-  S = madd(pick(SA, SB, 2, b), s, S);
-  S = madd(pick(SA, SB, 1, b), s, S);
-  S = madd(pick(SA, SB, 0, b), s, S);
-  S = madd(m(0), s, S);
+  let RS: v128;
+  if (i64x2.all_true(b)) RS = tailRatio(s, RA, SA);
+  else if (!v128.any_true(b)) RS = tailRatio(s, RB, SB);
+  else {
+    let R = pick(RA, RB, 7, b);
+    R = madd(pick(RA, RB, 6, b), s, R);
+    R = madd(pick(RA, RB, 5, b), s, R);
+    R = madd(pick(RA, RB, 4, b), s, R);
+    R = madd(pick(RA, RB, 3, b), s, R);
+    R = madd(pick(RA, RB, 2, b), s, R);
+    R = madd(pick(RA, RB, 1, b), s, R);
+    R = madd(pick(RA, RB, 0, b), s, R);
+    let S = pick(SA, SB, 7, b);
+    S = madd(pick(SA, SB, 6, b), s, S);
+    S = madd(pick(SA, SB, 5, b), s, S);
+    S = madd(pick(SA, SB, 4, b), s, S);
+    S = madd(pick(SA, SB, 3, b), s, S);
+    S = madd(pick(SA, SB, 2, b), s, S);
+    S = madd(pick(SA, SB, 1, b), s, S);
+    S = madd(pick(SA, SB, 0, b), s, S);
+    S = madd(m(0), s, S);
+    RS = f64x2.div(R, S);
+  }
   const z = v128.and(a, kv(HIGH_MASK));
   // exp(−z²−0.5625)·exp((z−a)(z+a)+R/S) as one exp: −z²−0.5625 is exact (z has 21 significant bits)
   const hi = f64x2.sub(f64x2.mul(f64x2.neg(z), z), m(6));
-  const lo = f64x2.add(f64x2.mul(f64x2.sub(z, a), f64x2.add(z, a)), f64x2.div(R, S));
+  const lo = f64x2.add(f64x2.mul(f64x2.sub(z, a), f64x2.add(z, a)), RS);
   const r = f64x2.div(vexpHiLo(hi, lo), a);
   return v128.bitselect(r, f64x2.sub(m(5), r), f64x2.gt(t, f64x2.splat(0)));
 }
@@ -191,58 +223,99 @@ function geluGradS(x: f64): f64 {
   return 0.5 * erfc(-x * SQRT1_2) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
 }
 
+// Constants of the branch regions above are table loads (V8 rematerialises a v128.const at every use
+// inside a branch); the unconditional code below uses literal splats, which V8 keeps out of the loops.
+// @ts-ignore: decorator
+@inline function c(v: f64): v128 {
+  return f64x2.splat(v);
+}
+
 // @ts-ignore: decorator
 @inline function inRange(x: v128): bool {
-  return i64x2.all_true(f64x2.lt(f64x2.abs(x), m(10)));
+  return i64x2.all_true(f64x2.lt(f64x2.abs(x), c(8.4)));
 }
 
-/** GELU of two float64 lanes. */
-function geluPair(x: v128): v128 {
-  if (!inRange(x)) return f64x2.replace_lane(f64x2.splat(geluS(f64x2.extract_lane(x, 0))), 1, geluS(f64x2.extract_lane(x, 1)));
-  return f64x2.mul(f64x2.mul(m(1), x), erfcV(f64x2.mul(x, m(11))));
-}
-
-/** GELU'(x) of two float64 lanes. */
-function geluGradPair(x: v128): v128 {
-  if (!inRange(x)) return f64x2.replace_lane(f64x2.splat(geluGradS(f64x2.extract_lane(x, 0))), 1, geluGradS(f64x2.extract_lane(x, 1)));
-  const phi = vexp(f64x2.mul(f64x2.mul(m(13), x), x));
-  return f64x2.add(f64x2.mul(m(1), erfcV(f64x2.mul(x, m(11)))), f64x2.mul(f64x2.mul(x, m(12)), phi));
-}
-
-/** gx pair (+)= gy · GELU'(x), in float64. */
+/** GELU of two float64 lanes in range (|x| < 8.4). */
 // @ts-ignore: decorator
-@inline function gradPair(x: v128, gy: v128, gx: v128, beta: i32): v128 {
-  const d = f64x2.mul(gy, geluGradPair(x));
-  return beta ? f64x2.add(gx, d) : d;
+@inline function geluPair(x: v128): v128 {
+  return f64x2.mul(f64x2.mul(c(0.5), x), erfcV(f64x2.mul(x, c(-SQRT1_2))));
 }
 
-export function geluForward(n: i32, x: usize, out: usize): void {
-  let i = 0;
-  if (sizeof<float>() == 4) {
-    for (; i + 4 <= n; i += 4) {
-      const v = v128.load(at(x, i));
-      v128.store(at(out, i), join(geluPair(lo64(v)), geluPair(hi64(v))));
-    }
-  } else {
-    for (; i + 2 <= n; i += 2) v128.store(at(out, i), geluPair(v128.load(at(x, i))));
-  }
-  for (; i < n; i++) st(out, i, <float>geluS(<f64>ld(x, i)));
+/** GELU'(x) of two float64 lanes in range. */
+// @ts-ignore: decorator
+@inline function geluGradPair(x: v128): v128 {
+  const phi = vexp(f64x2.mul(f64x2.mul(c(-0.5), x), x));
+  return f64x2.add(f64x2.mul(c(0.5), erfcV(f64x2.mul(x, c(-SQRT1_2)))), f64x2.mul(f64x2.mul(x, c(INV_SQRT_2PI)), phi));
 }
 
-export function geluBackward(n: i32, x: usize, gy: usize, gx: usize, beta: i32): void {
-  let i = 0;
-  if (sizeof<float>() == 4) {
-    for (; i + 4 <= n; i += 4) {
-      const v = v128.load(at(x, i));
-      const g = v128.load(at(gy, i));
-      const o = v128.load(at(gx, i));
-      v128.store(at(gx, i), join(gradPair(lo64(v), lo64(g), lo64(o), beta), gradPair(hi64(v), hi64(g), hi64(o), beta)));
-    }
-  } else {
-    for (; i + 2 <= n; i += 2) v128.store(at(gx, i), gradPair(v128.load(at(x, i)), v128.load(at(gy, i)), v128.load(at(gx, i)), beta));
+/** GELU of two float64 lanes in range, and GELU' stored at pd, from one erfc. */
+// @ts-ignore: decorator
+@inline function geluBothPair(x: v128, pd: usize): v128 {
+  const ec = erfcV(f64x2.mul(x, c(-SQRT1_2)));
+  const phi = vexp(f64x2.mul(f64x2.mul(c(-0.5), x), x));
+  v128.store(pd, f64x2.add(f64x2.mul(c(0.5), ec), f64x2.mul(f64x2.mul(x, c(INV_SQRT_2PI)), phi)));
+  return f64x2.mul(f64x2.mul(c(0.5), x), ec);
+}
+
+// The loops below run the vector code on pairs in range and only note the others (no calls inside, so
+// V8 keeps the constants out of the loop); pairs out of range — rare, NaN included — and an odd last
+// element then take the scalar port, both lanes of a pair together as before.
+
+/** Whether the pair at x + o is in the vector path's range. */
+// @ts-ignore: decorator
+@inline function pairOk(x: usize, o: usize): bool {
+  return inRange(v128.load(x + o));
+}
+
+export function geluForward64(n: i32, x: usize, out: usize): void {
+  const m = n & ~1;
+  let any = false;
+  for (let i = 0; i < m; i += 2) {
+    const o = <usize>i << 3;
+    const v = v128.load(x + o);
+    if (inRange(v)) v128.store(out + o, geluPair(v));
+    else any = true;
   }
-  for (; i < n; i++) {
-    const d = <f64>ld(gy, i) * geluGradS(<f64>ld(x, i));
-    st(gx, i, beta ? <float>(<f64>ld(gx, i) + d) : <float>d);
+  for (let i = any ? 0 : m; i < n; i++) {
+    const o = <usize>i << 3;
+    if (i < m && pairOk(x, o & ~15)) continue;
+    store<f64>(out + o, geluS(load<f64>(x + o)));
+  }
+}
+
+export function geluForwardGrad64(n: i32, x: usize, y: usize, dydx: usize): void {
+  const m = n & ~1;
+  let any = false;
+  for (let i = 0; i < m; i += 2) {
+    const o = <usize>i << 3;
+    const v = v128.load(x + o);
+    if (inRange(v)) v128.store(y + o, geluBothPair(v, dydx + o));
+    else any = true;
+  }
+  for (let i = any ? 0 : m; i < n; i++) {
+    const o = <usize>i << 3;
+    if (i < m && pairOk(x, o & ~15)) continue;
+    const v = load<f64>(x + o);
+    store<f64>(y + o, geluS(v));
+    store<f64>(dydx + o, geluGradS(v));
+  }
+}
+
+export function geluBackward64(n: i32, x: usize, gy: usize, gx: usize, beta: i32): void {
+  const m = n & ~1;
+  let any = false;
+  for (let i = 0; i < m; i += 2) {
+    const o = <usize>i << 3;
+    const v = v128.load(x + o);
+    if (inRange(v)) {
+      const d = f64x2.mul(v128.load(gy + o), geluGradPair(v));
+      v128.store(gx + o, beta ? f64x2.add(v128.load(gx + o), d) : d);
+    } else any = true;
+  }
+  for (let i = any ? 0 : m; i < n; i++) {
+    const o = <usize>i << 3;
+    if (i < m && pairOk(x, o & ~15)) continue;
+    const d = load<f64>(gy + o) * geluGradS(load<f64>(x + o));
+    store<f64>(gx + o, beta ? load<f64>(gx + o) + d : d);
   }
 }

@@ -1,10 +1,12 @@
 // Softmax-family kernels for the wasm backend: cross-entropy and MSE with their gradients, the logit
 // statistics, row softmax and LayerNorm, in the reference's exact order of operations: float ops round
-// in `float`, exp/log run in float64 then round, sums run in index order — so results agree with
-// reference.ts bit for bit up to an ulp of exp/log. Only the cross-entropy exps are vectorised (vexp,
-// in chunks through scratch); the sums stay sequential. softmaxRows/layerNorm are plain scalar loops.
+// in `float`, sums run in index order; f32 exp is math32.ts's expf (so f32 agrees with reference.ts bit
+// for bit, up to float64 log's last ulp before rounding), f64 exp is vexp (within an ulp or two). Only
+// the cross-entropy exps are vectorised (in chunks through scratch). softmaxRows/layerNorm are scalar
+// loops with float64 exp rounded to float.
 
 import { L, at, hi64, join, ld, lo64, scratchBase, st } from "./common";
+import { expf1, vexpf } from "./math32";
 import { kv, vexp } from "./vmath";
 
 /** Elements per exp chunk (the buffer sits at scratchBase + 64, GEMM's packing area, unused here). */
@@ -21,22 +23,42 @@ const EXP_MIN = memory.data<f64>([-700]);
   return vexp(v);
 }
 
-/** buf[k] = float(exp(float64(float(z_k·invTau) − shift))) for k < n (n ≤ CHUNK). */
+/**
+ * buf[k] = exp(float(z_k·invTau) − shift) for k < n (n ≤ CHUNK): f32 with expf (math32.ts) on f32x4,
+ * the tail through a padded vector (buf has room for it); f64 with vexp, float64 throughout.
+ */
 function expChunk(z: usize, n: i32, invTau: f64, shift: float, buf: usize): void {
-  const tv = f64x2.splat(invTau);
-  const sv = v128.splat<float>(shift);
   let k = 0;
-  for (; k + L <= n; k += L) {
-    const zv = v128.load(at(z, k));
-    if (sizeof<float>() == 4) {
-      const x = join(f64x2.mul(lo64(zv), tv), f64x2.mul(hi64(zv), tv));
-      const d = f32x4.sub(x, sv);
-      v128.store(at(buf, k), join(exp2(lo64(d)), exp2(hi64(d))));
+  if (sizeof<float>() == 4) {
+    const sv = f32x4.splat(<f32>shift);
+    const tv = f64x2.splat(invTau);
+    if (invTau == 1) {
+      for (; k + 4 <= n; k += 4) v128.store(at(buf, k), vexpf(f32x4.sub(v128.load(at(z, k)), sv)));
     } else {
-      v128.store(at(buf, k), exp2(f64x2.sub(f64x2.mul(zv, tv), sv)));
+      for (; k + 4 <= n; k += 4) {
+        const zv = v128.load(at(z, k));
+        v128.store(at(buf, k), vexpf(f32x4.sub(join(f64x2.mul(lo64(zv), tv), f64x2.mul(hi64(zv), tv)), sv)));
+      }
     }
+    if (k < n) {
+      const t = at(buf, k);
+      v128.store(t, i32x4.splat(0));
+      for (let j = k; j < n; j++) st(buf, j, scaled(z, j, invTau));
+      v128.store(t, vexpf(f32x4.sub(v128.load(t), sv)));
+    }
+    return;
   }
+  const tv = f64x2.splat(invTau);
+  const sv = f64x2.splat(<f64>shift);
+  for (; k + 2 <= n; k += 2) v128.store(at(buf, k), exp2(f64x2.sub(f64x2.mul(v128.load(at(z, k)), tv), sv)));
   for (; k < n; k++) st(buf, k, <float>Math.exp(<f64>(<float>(<f64>ld(z, k) * invTau) - shift)));
+}
+
+/** exp in the working precision for one value: expf (f32) or Math.exp (f64). */
+// @ts-ignore: decorator
+@inline function expS(x: float): float {
+  if (sizeof<float>() == 4) return <float>expf1(<f32>x);
+  return <float>Math.exp(<f64>x);
 }
 
 /** z_k·invTau rounded to float. */
@@ -48,6 +70,7 @@ function expChunk(z: usize, n: i32, invTau: f64, shift: float, buf: usize): void
 /** max_k z_k·invTau and its first index, packed: returns the max, argmax via the global. */
 let argmaxOut: i32 = 0;
 function rowMax(cols: i32, zr: usize, invTau: f64): float {
+  if (sizeof<float>() == 4 && invTau == 1 && cols >= 8) return rowMaxUnit32(cols, zr);
   let m = <float>-Infinity;
   let arg = 0;
   for (let k = 0; k < cols; k++) {
@@ -59,6 +82,33 @@ function rowMax(cols: i32, zr: usize, invTau: f64): float {
   }
   argmaxOut = arg;
   return m;
+}
+
+/**
+ * rowMax for f32 and invTau = 1, vectorised with the same result: the largest value M (pmax skips NaN,
+ * as `x > m` does), then its first index; m is the value found there (so ±0 comes out as the scalar
+ * loop would have it), and a row without any value above −∞ gives (−∞, 0).
+ */
+function rowMaxUnit32(cols: i32, zr: usize): float {
+  let mv = f32x4.splat(-Infinity);
+  let k = 0;
+  for (; k + 4 <= cols; k += 4) mv = f32x4.pmax(mv, v128.load(zr + (<usize>k << 2)));
+  let M = <f32>-Infinity;
+  for (let j = 0; j < 4; j++) {
+    const x = f32x4.extract_lane(mv, 0);
+    if (x > M) M = x;
+    mv = i32x4.shuffle(mv, mv, 1, 2, 3, 0);
+  }
+  for (; k < cols; k++) {
+    const x = load<f32>(zr + (<usize>k << 2));
+    if (x > M) M = x;
+  }
+  argmaxOut = 0;
+  if (!(M > <f32>-Infinity)) return <float>-Infinity;
+  let a = 0;
+  while (load<f32>(zr + (<usize>a << 2)) != M) a++;
+  argmaxOut = a;
+  return <float>load<f32>(zr + (<usize>a << 2));
 }
 
 /** lse = m + log Σ exp(x_k − m), every step rounded to float, summed in index order. */
@@ -145,9 +195,9 @@ export function logitStats(rows: i32, cols: i32, z: usize, labels: usize, invTau
     const arg = argmaxOut;
     const lse = rowLse(cols, zr, invTau, m);
     if (arg == y) correct++;
-    if (<f64><float>Math.exp(<f64>(m - lse)) > 0.999) saturated++;
+    if (<f64>expS(m - lse) > 0.999) saturated++;
     const lpy = scaled(zr, y, invTau) - lse;
-    if (<float>Math.exp(<f64>lpy) == 1) collapsed++;
+    if (expS(lpy) == 1) collapsed++;
     if (loss == 0) lossSum -= <f64>lpy;
     else lossSum += <f64>mseRow(cols, zr, y, invTau, 0, 0);
   }

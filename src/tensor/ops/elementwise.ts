@@ -1,4 +1,5 @@
-// Elementwise ops with their backward: add, mul, scale and GELU (exact erf form).
+// Elementwise ops with their backward: add, mul, scale and GELU (exact erf form, its derivative kept
+// from the forward pass).
 // Shapes must match exactly; broadcasting of a row vector is addBias in linalg.ts.
 
 import { type Tape, Tensor } from "../tape.js";
@@ -39,10 +40,26 @@ export function scale(tape: Tape, x: Tensor, s: number): Tensor {
   return y;
 }
 
-/** GELU(x) = x·Φ(x), exact erf. */
+/**
+ * GELU(x) = x·Φ(x), exact erf. When recording, the forward also writes GELU'(x) into a buffer kept
+ * for backward, which is then one multiply; the first gradient written into x overwrites instead of
+ * accumulating onto zeros (the same values but for the sign of a zero, one pass less).
+ */
 export function gelu(tape: Tape, x: Tensor): Tensor {
   const y = tape.out(x.shape, x);
-  tape.k.geluForward(x.size, x.data, y.data);
-  tape.record(y, () => tape.k.geluBackward(x.size, x.data, y.grad!, tape.grad(x), 1));
+  const n = x.size;
+  if (!y.requiresGrad) {
+    tape.k.geluForward(n, x.data, y.data);
+    return y;
+  }
+  const dydx = tape.ctx.arena.floats(tape.ctx.dtype, n, false);
+  tape.k.geluForwardGrad(n, x.data, y.data, dydx);
+  tape.record(y, () => {
+    if (x.grad) tape.k.mul(n, y.grad!, dydx, x.grad, 1);
+    else {
+      x.grad = tape.ctx.arena.floats(tape.ctx.dtype, n, false);
+      tape.k.mul(n, y.grad!, dydx, x.grad, 0);
+    }
+  });
   return y;
 }

@@ -1,0 +1,123 @@
+// The float32 algorithms of math32.ts against correctly rounded results: expf and erff within 1 ulp
+// over dense samples of their ranges, GELU close to the float64 GELU, and softmax collapse happening
+// exactly where it happens with a correctly rounded expf (Math.fround(Math.exp(x))).
+
+import { describe, expect, it } from "vitest";
+import { erf, gelu } from "../../src/kernels/erf.js";
+import { erff, expf, gelu32 } from "../../src/kernels/math32.js";
+import { referenceKernels } from "../../src/kernels/reference.js";
+
+const F = new Float32Array(1);
+const I = new Int32Array(F.buffer);
+const bits = (x: number): number => ((F[0] = x), I[0]!);
+const fromBits = (i: number): number => ((I[0] = i), F[0]!);
+/** Distance in float32 steps (ulps) between two float32 values. */
+const ulps = (a: number, b: number): number => {
+  const o = (x: number) => {
+    const i = bits(x);
+    return i < 0 ? -(i & 0x7fffffff) : i;
+  };
+  return Math.abs(o(a) - o(b));
+};
+
+/** Max ulp error of f against want over the float32 values in [lo, hi] (same sign), every stride-th. */
+function maxUlps(f: (x: number) => number, want: (x: number) => number, lo: number, hi: number, stride: number): number {
+  let worst = 0;
+  const step = lo < 0 ? -stride : stride; // towards larger magnitude for positive, smaller for negative
+  for (let x = Math.fround(lo); x <= hi; x = fromBits(bits(x) + step)) {
+    const u = ulps(f(x), Math.fround(want(x)));
+    if (u > worst) worst = u;
+  }
+  return worst;
+}
+
+describe("float32 expf", () => {
+  it("is within 1 ulp of the correctly rounded exp on [-104, 89]", () => {
+    expect(maxUlps(expf, Math.exp, -104, -1e-30, 61)).toBeLessThanOrEqual(1);
+    expect(maxUlps(expf, Math.exp, 1e-30, 89, 61)).toBeLessThanOrEqual(1);
+    expect(maxUlps(expf, Math.exp, -17.5, -13, 1)).toBeLessThanOrEqual(1); // every float32 where softmax collapse is decided
+  });
+  it("handles the ends of its range", () => {
+    expect(expf(0)).toBe(1);
+    expect(expf(-0)).toBe(1);
+    expect(expf(-Infinity)).toBe(0);
+    expect(expf(-104)).toBe(0);
+    expect(expf(-103.9)).toBe(Math.fround(Math.exp(-103.9))); // a subnormal, rounded once
+    expect(expf(-90)).toBe(Math.fround(Math.exp(-90)));
+    expect(expf(89)).toBe(Infinity);
+    expect(expf(Infinity)).toBe(Infinity);
+    expect(expf(Math.fround(88.72))).toBe(Math.fround(Math.exp(Math.fround(88.72))));
+    expect(Number.isNaN(expf(NaN))).toBe(true);
+  });
+});
+
+describe("float32 erff", () => {
+  it("is within 1 ulp of the correctly rounded erf, both regions and the tails", () => {
+    expect(maxUlps(erff, erf, 1e-38, 1e-3, 97)).toBeLessThanOrEqual(1);
+    expect(maxUlps(erff, erf, 1e-3, 6, 7)).toBeLessThanOrEqual(1);
+    expect(maxUlps(erff, erf, -6, -1e-3, 7)).toBeLessThanOrEqual(1);
+    expect(erff(0)).toBe(0);
+    expect(erff(10)).toBe(1);
+    expect(erff(-10)).toBe(-1);
+    expect(erff(Infinity)).toBe(1);
+    expect(Number.isNaN(erff(NaN))).toBe(true);
+  });
+  it("GELU in PyTorch's float32 form is close to the float64 GELU", () => {
+    for (let x = -6; x <= 6; x += 1 / 64) {
+      const xf = Math.fround(x);
+      const g = gelu32(xf);
+      // relative to x/2 (1 + erf carries absolute float32 error for negative x, as in PyTorch)
+      expect(Math.abs(g - gelu(xf))).toBeLessThanOrEqual(4 * 2 ** -24 * Math.max(Math.abs(xf) / 2, 2 ** -20));
+    }
+  });
+});
+
+describe("softmax collapse with expf equals collapse with a correctly rounded exp", () => {
+  const k32 = referenceKernels("f32");
+  const r = Math.fround;
+  const crExp = (x: number) => r(Math.exp(x));
+  /** The documented float32 log-softmax, exp correctly rounded: [p_label, dz_label] of one row. */
+  const crRow = (z: number[], y: number): [number, number] => {
+    const m = Math.max(...z);
+    let s = 0;
+    for (const v of z) s = r(s + crExp(r(v - m)));
+    const lse = r(m + r(Math.log(s)));
+    const p = crExp(r(z[y]! - lse));
+    return [p, r(r(p - 1) * 1)];
+  };
+  const kernelRow = (z: number[], y: number): [number, number, number] => {
+    const zz = Float32Array.from(z);
+    const dz = new Float32Array(z.length);
+    k32.softmaxCrossEntropy(1, z.length, zz, Int32Array.of(y), 1, dz, 1);
+    const st = k32.logitStats(1, z.length, zz, Int32Array.of(y), 1, "ce");
+    return [st.collapsed, dz[y]!, st.saturated];
+  };
+
+  it("logits [0, 17] and [0, 16.5], label 1", () => {
+    for (const g of [17, 16.5]) {
+      const [p, d] = crRow([0, g], 1);
+      const [collapsed, dzy] = kernelRow([0, g], 1);
+      expect(collapsed).toBe(p === 1 ? 1 : 0);
+      expect(dzy).toBe(d);
+    }
+  });
+  it("sweeps of margins: two, three and many classes", () => {
+    let collapsedRows = 0;
+    let rows = 0;
+    for (let g = 10; g <= 22; g += 1 / 512) {
+      for (const z of [[0, g], [0, g, g - 1.5], [-2, g, 0.25, g - 3, 1]] as number[][]) {
+        const zf = z.map(r);
+        const [p, d] = crRow(zf, 1);
+        const [collapsed, dzy] = kernelRow(zf, 1);
+        expect(collapsed).toBe(p === 1 ? 1 : 0);
+        expect(dzy === 0).toBe(d === 0); // exactly zero gradient exactly when collapsed
+        expect(Math.abs(dzy - d)).toBeLessThanOrEqual(2 ** -23); // otherwise within an ulp of p_y ≤ 1
+        collapsedRows += collapsed;
+        rows++;
+      }
+    }
+    // the sweep crosses the threshold: some rows collapse, some do not
+    expect(collapsedRows).toBeGreaterThan(0);
+    expect(collapsedRows).toBeLessThan(rows);
+  });
+});
