@@ -193,6 +193,14 @@ export function presetExperiments(scale: Scale, opts: PresetOptions = {}): Prese
   }
 }
 
+/**
+ * Experiments of a scale that are not part of its `reproduce` run but can be run by name
+ * (`grokscale sweep --preset quick/E7`): the quick transformer sweep.
+ */
+export function extraExperiments(scale: Scale): PresetExperiment[] {
+  return scale === "quick" ? [transformer("quick")] : [];
+}
+
 export function isScale(name: string): name is Scale {
   return (SCALES as readonly string[]).includes(name);
 }

@@ -3,7 +3,7 @@
 // id or its sweep name. The experiments themselves are defined in src/experiments/presets.ts; this
 // file only looks names up.
 
-import { SCALES, isScale, presetExperiments, type PresetExperiment, type PresetOptions } from "../experiments/presets.js";
+import { SCALES, extraExperiments, isScale, presetExperiments, type PresetExperiment, type PresetOptions } from "../experiments/presets.js";
 
 export class PresetError extends Error {}
 
@@ -14,7 +14,7 @@ export function presetSpecs(name: string, opts: PresetOptions = {}): PresetExper
   if (scale === undefined || id === undefined || rest.length > 0 || !isScale(scale)) {
     throw new PresetError(`unknown preset "${name}": use a scale (${SCALES.join(", ")}) or SCALE/EXPERIMENT, e.g. quick/E2`);
   }
-  const all = presetExperiments(scale, opts);
+  const all = [...presetExperiments(scale, opts), ...extraExperiments(scale)];
   const hit = all.filter((e) => e.id.toLowerCase() === id.toLowerCase() || e.spec.name === id);
   if (hit.length === 0) {
     const known = all.map((e) => `${scale}/${e.id} (${e.spec.name})`).join(", ");
