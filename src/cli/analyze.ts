@@ -1,12 +1,13 @@
 // `grokscale analyze`: run the study's analysis on the paper's released .npz metrics (--from-npz DIR)
 // or on our own results store (--store PATH), and print one JSON object (--json) or a short summary.
 // Only reading inputs and printing live here; every statistic is in src/analysis/. The store reader
-// (src/sweep/cells.ts, loadCellRecords) is loaded on demand so this command builds without it.
+// (src/sweep/cells.ts, loadCellRecords) turns our store into cell records.
 
 import type { Command } from "commander";
 import { analyzeCells, reportObject, type AnalysisReport } from "../analysis/analyze.js";
 import { loadNpzDir } from "../analysis/paper-files.js";
 import type { CellRecord } from "../analysis/records.js";
+import { loadCellRecords } from "../sweep/cells.js";
 
 export interface AnalyzeDeps {
   /** Reads our results store into cell records; default: `loadCellRecords` from ../sweep/cells.js. */
@@ -47,7 +48,7 @@ export function registerAnalyze(program: Command, deps: AnalyzeDeps = {}): void 
           cells = imp.cells;
           warnings.push(...imp.warnings);
         } else {
-          cells = await (deps.loadCellRecords ?? loadFromStore)(flags.store!);
+          cells = await (deps.loadCellRecords ?? loadCellRecords)(flags.store!);
         }
       } catch (e) {
         return cmd.error(`analyze: ${(e as Error).message}`);
@@ -57,19 +58,6 @@ export function registerAnalyze(program: Command, deps: AnalyzeDeps = {}): void 
       report.notes.unshift(...warnings);
       write(flags.json ? `${JSON.stringify(reportObject(report), null, 2)}\n` : formatSummary(report, cells.length));
     });
-}
-
-/** The default store reader, imported only when --store is used. */
-async function loadFromStore(storePath: string): Promise<CellRecord[]> {
-  const spec = "../sweep/cells.js"; // a variable, so the build does not require the module to exist
-  let mod: { loadCellRecords?: unknown };
-  try {
-    mod = (await import(spec)) as { loadCellRecords?: unknown };
-  } catch (e) {
-    throw new Error(`--store needs the results-store reader (src/sweep/cells.ts, loadCellRecords), which could not be loaded: ${(e as Error).message}`);
-  }
-  if (typeof mod.loadCellRecords !== "function") throw new Error("src/sweep/cells.ts does not export loadCellRecords(storePath)");
-  return (mod.loadCellRecords as (p: string) => Promise<CellRecord[]>)(storePath);
 }
 
 /** A short plain-text summary: the headline numbers, then the notes. */

@@ -1,12 +1,13 @@
 // `grokscale report`: rebuild the report (HTML page, Markdown twin, SVG figures) from stored cells
 // alone — our results store (--store PATH) or the paper's released .npz metrics (--from-npz DIR) —
 // without training. Only reading inputs, writing the output folder and printing live here; the
-// report itself is src/report/. The store reader (src/sweep/cells.ts) is loaded on demand.
+// report itself is src/report/. The store reader is src/sweep/cells.ts.
 
 import type { Command } from "commander";
 import { loadNpzDir } from "../analysis/paper-files.js";
 import type { CellRecord } from "../analysis/records.js";
 import { writeReport } from "../report/index.js";
+import { loadCellRecords } from "../sweep/cells.js";
 
 export const DEFAULT_REPORT_DIR = "./grokscale-results/report";
 
@@ -55,7 +56,7 @@ export function registerReport(program: Command, deps: ReportDeps = {}): void {
           notes.push(...imp.warnings);
           source = `the paper's released metrics (.npz): ${flags.fromNpz}`;
         } else {
-          cells = await (deps.loadCellRecords ?? loadFromStore)(flags.store!);
+          cells = await (deps.loadCellRecords ?? loadCellRecords)(flags.store!);
           source = `results store: ${flags.store}`;
         }
       } catch (e) {
@@ -73,17 +74,4 @@ export function registerReport(program: Command, deps: ReportDeps = {}): void {
       });
       write(`grokscale report: ${cells.length} cells\n  ${out.html}\n  ${out.markdown}\n  ${out.figures.length} figures in ${out.figures.length ? out.figures[0]!.replace(/[^/\\]+$/, "") : "(none)"}\n`);
     });
-}
-
-/** The default store reader, imported only when --store is used. */
-async function loadFromStore(storePath: string): Promise<CellRecord[]> {
-  const spec = "../sweep/cells.js"; // a variable, so the build does not require the module to exist
-  let mod: { loadCellRecords?: unknown };
-  try {
-    mod = (await import(spec)) as { loadCellRecords?: unknown };
-  } catch (e) {
-    throw new Error(`--store needs the results-store reader (src/sweep/cells.ts, loadCellRecords), which could not be loaded: ${(e as Error).message}`);
-  }
-  if (typeof mod.loadCellRecords !== "function") throw new Error("src/sweep/cells.ts does not export loadCellRecords(storePath)");
-  return (mod.loadCellRecords as (p: string) => Promise<CellRecord[]>)(storePath);
 }
