@@ -181,7 +181,7 @@ export const PAPER_DESIGN = {
 
 /**
  * The paper's step budget for one of its cells (docs/study.md §7): dose 15000·1.9^((ρ−1)/0.05)
- * capped per modulus; mediation baselines 40k and norm-up cells 120k; the grid 20000·1.9^((ρ−1)/0.05);
+ * (floored) capped per modulus, 15k for p43's added ρ < 0.85 cells; mediation baselines 40k and norm-up cells 120k; the grid 20000·1.9^((ρ−1)/0.05);
  * audit, forking arms 60k; allocation 50k; transformer 50k (baseline) and 137179 (norm-up).
  * null where the paper's budget is not known for that experiment.
  */
@@ -189,6 +189,7 @@ export function paperBudget(e: ExpId, rho: number, p: number, arm: string): numb
   const growth = (base: number) => Math.floor(base * Math.pow(1.9, (rho - 1) / 0.05));
   switch (e) {
     case "E1": {
+      if (p === 43 && rho < 0.85 - 1e-9) return 15000; // the added low-ρ p43 cells ran with a flat 15k budget
       const cap = DOSE_CAP[p];
       return cap === undefined ? null : Math.min(cap, growth(15000));
     }
