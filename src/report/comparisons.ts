@@ -177,7 +177,7 @@ function mse(t: Tables, g: CellGroups, add: Add): void {
       paperShown: p === 97 ? "“much of the τ effect lands on T_mem”" : "—",
       cellIds: idsOf(grp?.ups ?? []),
       missing: ts ? (ts.delayShare.ok ? null : ts.delayShare.reason) : none,
-      design: tauDesign(grp?.ups ?? [], "the share runs from the lowest to the highest τ of the norm-up sweep"),
+      design: endsDesign(grp?.ups ?? [], PAPER_DESIGN.mediationTaus, "the share compares the norm-up sweep's lowest and highest τ"),
     });
   }
   const ranges = Object.entries(t.tau_sweep)
@@ -208,12 +208,7 @@ function memorisation(t: Tables, g: CellGroups, add: Add): void {
   for (const p of moduli(t.tau_sweep, "ce_p", PAPER.memDelayShare)) {
     const ts = t.tau_sweep[`ce_p${p}`];
     const ups = g.mediation.get(`ce_p${p}`)?.ups ?? [];
-    const base = {
-      exp: "E5" as const,
-      p,
-      cellIds: idsOf(ups),
-      design: tauDesign(ups, "the range and the share run from the lowest to the highest τ of the norm-up sweep"),
-    };
+    const base = { exp: "E5" as const, p, cellIds: idsOf(ups) };
     const none = "no CE mediation cells at this modulus";
     const pr = PAPER.memTMemRange[p];
     add({
@@ -224,6 +219,7 @@ function memorisation(t: Tables, g: CellGroups, add: Add): void {
       ours: ts?.T_mem_range ?? null,
       paper: pr ?? null,
       paperShown: pr ? `${pr[0]} → ${pr[1]}` : "—",
+      design: tauDesign(ups, "the range runs over every cell of the norm-up sweep"),
       missing: ts ? (ts.T_mem_range ? null : "no norm-up cell memorised") : none,
     });
     const pd = PAPER.memDelayShare[p];
@@ -235,6 +231,7 @@ function memorisation(t: Tables, g: CellGroups, add: Add): void {
       ours: ts && ts.delayShare.ok ? ts.delayShare.value : null,
       paper: pd ?? null,
       paperShown: fmtPct(pd),
+      design: endsDesign(ups, PAPER_DESIGN.mediationTaus, "the share compares the norm-up sweep's lowest and highest τ"),
       missing: ts ? (ts.delayShare.ok ? null : ts.delayShare.reason) : none,
     });
   }
@@ -322,12 +319,7 @@ function transformer(t: Tables, g: CellGroups, add: Add): void {
     paperShown: fmtX(tp.effect, 1),
     cellIds: idsOf(tg?.ups ?? []),
     missing,
-    design: design(
-      ["tau"],
-      PAPER_DESIGN.transformerTaus.map((tau) => ({ tau })),
-      "the effect is T_grok at the lowest τ over T_grok at the highest",
-      tg?.ups ?? [],
-    ),
+    design: endsDesign(tg?.ups ?? [], PAPER_DESIGN.transformerTaus, "the effect is T_grok at the lowest τ over T_grok at the highest"),
   });
 }
 
@@ -413,4 +405,13 @@ function forks(t: Tables, g: CellGroups, add: Add): void {
 /** The paper's norm-up τ sweep (ρ 1.15) beside our norm-up cells. */
 function tauDesign(ups: readonly CellRecord[], role: string): Comparison["design"] {
   return design(["tau"], PAPER_DESIGN.mediationTaus.map((tau) => ({ tau })), role, ups);
+}
+
+/** For a number that compares a sweep's two ends: the paper's lowest and highest τ beside ours. */
+function endsDesign(ups: readonly CellRecord[], paperTaus: readonly number[], role: string): Comparison["design"] {
+  const taus = ups.map((c) => c.tau);
+  const ends = ups.filter((c) => c.tau === Math.min(...taus) || c.tau === Math.max(...taus));
+  const lo = Math.min(...paperTaus);
+  const hi = Math.max(...paperTaus);
+  return design(["tau"], [{ tau: lo }, { tau: hi }], role, ends);
 }

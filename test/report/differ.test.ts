@@ -83,6 +83,22 @@ describe("design differences", () => {
     expect(causesOf(r2, map, wcTable(cells)).join(" ")).toContain("1 of its 12 cells do not count (fewer than half their seeds grokked): p59 ρ 1.1 τ 1.7.");
   });
 
+  it("treats a sweep's ends as the design of numbers that compare only the ends", () => {
+    const tau = (arm: "base" | "up", rho: number, t: number, T: number) =>
+      mk({ experiment: "mediation", arm, p: 59, rho, tau: t, seeds: seeds(twelve(T), twelve(180, 2)), series: series(14 / t, rho * WC), id: `e/${arm}_${t}` });
+    const cells = [tau("base", 1, 1, 4000), tau("up", 1.15, 1, 12000), tau("up", 1.15, 1.3, 7000), tau("up", 1.15, 1.7, 3500)];
+    const { comps, map } = run(cells);
+    const design = (id: string) => causesOf(byId(comps, id), map, wcTable(cells)).filter((x) => x.startsWith("Design:"));
+    expect(design("E5.delayShare.p59")).toEqual([]); // τ 1 and 1.7 are the paper's ends too
+    expect(design("E5.Tmem.p59")).toHaveLength(1); // the range runs over every τ: 3 cells of the paper's 5
+    expect(design("E2.recovery.p59")).toHaveLength(1);
+    const short = cells.filter((c) => c.tau !== 1.7);
+    const r = run(short);
+    expect(causesOf(byId(r.comps, "E5.delayShare.p59"), r.map, wcTable(short))[0]).toMatch(
+      /^Design: its cells are τ ∈ \{1, 1\.3\} \(2 cells\) where the paper's are τ ∈ \{1, 1\.7\} \(2 cells\); it lacks τ ∈ \{1\.7\}/,
+    );
+  });
+
   it("describes designs as grids where they are grids and as lists where not", () => {
     expect(describeDesign([{ gamma: 0 }, { gamma: -0.3 }], ["gamma"])).toBe("γ ∈ {−0.3, 0} (2 cells)");
     expect(describeDesign([{ rho: 1, tau: 1 }, { rho: 1.15, tau: 1.3 }], ["rho", "tau"])).toBe("(ρ 1, τ 1), (ρ 1.15, τ 1.3) (2 cells)");
