@@ -28,6 +28,14 @@ export function differences(comps: readonly Comparison[], cells: CellMap, wc: re
       `${n(count("within CI"), "lies", "lie")} outside it with overlapping intervals; ${n(count("differs"), "differs", "differ")}; ` +
       `${n(count("no data"), "has", "have")} no value from this data.`,
   );
+  const outside = v.filter(([, x]) => x === "differs" || x === "within CI").map(([c]) => c);
+  const byDesign = outside.filter((c) => designGap(c, cells) !== null).length;
+  if (byDesign) {
+    overview.push(
+      `${byDesign} of the ${outside.length} numbers outside their tolerance ${byDesign === 1 ? "is" : "are"} computed over other cells than the paper's: ` +
+        "they differ by design, not by measurement (each is named below).",
+    );
+  }
   overview.push(...designStatements(comps, cells));
   overview.push(...censorStatements(cells));
   overview.push(...wcStatements(wc));

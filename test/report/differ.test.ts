@@ -62,6 +62,13 @@ describe("design differences", () => {
       "E3 Collapse grid (p59): our cells are ρ ∈ {1, 1.15} × τ ∈ {1, 1.3, 1.7} (6 cells) where the paper's are ρ ∈ {1, 1.05, 1.1, 1.15} × τ ∈ {1, 1.3, 1.7} (12 cells).",
     );
     expect(d.overview.join("\n")).toContain("Seeds per cell: as many as the paper's or more in E3.");
+    const outside = d.items.length;
+    expect(outside).toBeGreaterThan(0);
+    expect(d.items.every((i) => i.includes("Design: its cells are ρ ∈ {1, 1.15}"))).toBe(true);
+    expect(d.overview).toContain(
+      `${outside} of the ${outside} numbers outside their tolerance ${outside === 1 ? "is" : "are"} computed over other cells than the paper's: ` +
+        "they differ by design, not by measurement (each is named below).",
+    );
   });
 
   it("records no cause for the paper's own grid with 12 seeds and the paper's w_c", () => {
@@ -72,6 +79,7 @@ describe("design differences", () => {
         "setting; the difference stands as measured.",
     ]);
     expect(d.overview.join("\n")).not.toMatch(/E3 Collapse grid \(p59\): our cells are/);
+    expect(d.overview.join("\n")).not.toMatch(/differ by design/);
     expect(d.overview.join("\n")).toContain("E3 Collapse grid: this data has cells at p59 only; the paper's numbers at p97 have no counterpart here.");
   });
 
