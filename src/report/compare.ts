@@ -5,7 +5,7 @@
 import type { CellRecord } from "../analysis/records.js";
 import { forkArmName } from "../analysis/samestate.js";
 import { fmt, fmtCI, fmtPct, fmtStepRange, fmtSteps, fmtX } from "./format.js";
-import type { ExpId, Interval } from "./paper.js";
+import type { Design, ExpId, Interval } from "./paper.js";
 
 /** What a number is; it decides how it is printed and how close counts as agreeing. */
 export type Kind = "steps" | "ratio" | "recovery" | "r2" | "dr2" | "alpha" | "share" | "scale" | "count";
@@ -27,6 +27,7 @@ export interface Comparison {
   missing: string | null; // why ours is null
   paperSeeds: number;
   p: number | null;
+  design?: Design & { ran: string[] }; // the paper's cells behind this number, and ours (every cell run, counting or not)
 }
 
 export type Verdict = "agrees" | "within CI" | "differs" | "no data" | "not in paper";

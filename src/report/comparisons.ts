@@ -1,15 +1,17 @@
-// Every published number of SPEC section 7 as a Comparison: our value read from analyzeCells'
-// results, the paper's from paper.ts, and the ids of the cells behind ours (groups.ts). One builder
-// per experiment. No statistics are computed here (they are the analysis'), and no verdicts
-// (compare.ts) or prose (differ.ts).
+// Every published number of docs/study.md §7 as a Comparison: our value read from analyzeCells'
+// results, the paper's from paper.ts, the ids of the cells behind ours (groups.ts) and, for numbers
+// computed over several cells, the paper's design beside the cells we ran. One builder per
+// experiment. No statistics are computed here (they are the analysis'), and no verdicts
+// (compare.ts) or prose (differ.ts, causes.ts).
 
 import type { AnalysisReport } from "../analysis/analyze.js";
+import type { CellRecord } from "../analysis/records.js";
 import type { Outcome } from "../analysis/outcome.js";
 import { forkArmName } from "../analysis/samestate.js";
 import { armName, type Comparison } from "./compare.js";
 import { fmt, fmtCI, fmtPct, fmtRange, fmtSteps, fmtX } from "./format.js";
 import { atTau, idsOf, type CellGroups } from "./groups.js";
-import { PAPER, paperSeeds, type Interval, type PaperNumber } from "./paper.js";
+import { PAPER, PAPER_DESIGN, paperSeeds, type DesignDim, type DesignPoint, type Interval, type PaperNumber } from "./paper.js";
 
 type Draft = Omit<Comparison, "paperSeeds" | "oursCI" | "paperCI" | "missing"> & Partial<Comparison>;
 type Add = (c: Draft) => void;
@@ -21,6 +23,14 @@ const ciOf = (o: Outcome<{ lo: number; hi: number }>): Interval | null => (o.ok 
 const pn = (n: PaperNumber) => n.exact ?? n.value;
 const pci = (n: PaperNumber) => n.ciExact ?? n.ci ?? null;
 const shown = (n: PaperNumber, f: (x: number) => string) => `${f(n.value)}${n.ci ? ` ${fmtCI(n.ci, 2)}` : ""}`;
+
+/** The paper's cells behind a number (points on dims) beside every cell of ours that it rests on. */
+function design(dims: DesignDim[], paper: DesignPoint[], role: string, ran: readonly (CellRecord | null | undefined)[]): Comparison["design"] {
+  return { dims, paper, role, ran: idsOf(ran) };
+}
+
+const rhoTau = (pairs: ReadonlyArray<readonly [number, number]>): DesignPoint[] => pairs.map(([rho, tau]) => ({ rho, tau }));
+const upSweep = (taus: readonly number[]) => taus.map((tau) => [PAPER_DESIGN.upRho, tau] as const);
 
 /** Moduli present in our results (keys "<prefix><p>") or in the paper's, ascending. */
 function moduli(rec: Record<string, unknown>, prefix: string, paper: object): number[] {
@@ -51,7 +61,14 @@ function doseLaw(t: Tables, g: CellGroups, add: Add): void {
   for (const p of moduli(t.dose, "p", PAPER.alpha)) {
     const d = t.dose[`p${p}`];
     const used = d && d.ok ? d.value.rows.filter((r) => r.used).map((r) => r.id) : idsOf(g.doseClamp.get(p) ?? []);
-    const base = { exp: "E1" as const, p, cellIds: used, missing: why(d, "no dose cells at this modulus") };
+    const inRange = (rho: number) => rho <= PAPER_DESIGN.doseRhoMax + 1e-9;
+    const dz = design(
+      ["rho"],
+      PAPER_DESIGN.doseRhos(p).filter(inRange).map((rho) => ({ rho })),
+      "α and R² come from a fit of ln T_grok on ‖W‖ over the collapse-free cells (ρ ≤ 1.15)",
+      (g.doseClamp.get(p) ?? []).filter((c) => inRange(c.rho)),
+    );
+    const base = { exp: "E1" as const, p, cellIds: used, missing: why(d, "no dose cells at this modulus"), design: dz };
     const pa = PAPER.alpha[p];
     add({
       ...base,
@@ -97,6 +114,12 @@ function mediation(t: Tables, g: CellGroups, add: Add): void {
       paperCI: pm ? pci(pm.recovery) : null,
       paperShown: pm ? shown(pm.recovery, (x) => fmt(x, 2)) : "—",
       cellIds: idsOf(grp ? [grp.base, ...grp.ups] : []),
+      design: design(
+        ["rho", "tau"],
+        rhoTau([[1, 1], ...upSweep(PAPER_DESIGN.mediationTaus)]),
+        "T2 is interpolated between the norm-up cells' (L, T_grok) points, one per τ run",
+        grp ? [grp.base, ...grp.ups] : [],
+      ),
     });
   }
 }
@@ -111,6 +134,12 @@ function collapse(t: Tables, g: CellGroups, add: Add): void {
       kind: "r2" as const,
       cellIds: c && c.ok ? c.value.rows.map((r) => r.id) : idsOf(g.collapse.get(p) ?? []),
       missing: why(c, "no collapse-grid cells at this modulus"),
+      design: design(
+        ["rho", "tau"],
+        PAPER_DESIGN.gridRhos.flatMap((rho) => PAPER_DESIGN.gridTaus.map((tau) => ({ rho, tau }))),
+        "R²(L), R²(ρ) and ΔR² are fits of ln T_grok over the grid's cells",
+        g.collapse.get(p) ?? [],
+      ),
     };
     add({ ...base, id: `E3.r2L.p${p}`, quantity: `R²(L) (p${p})`, ours: val(c, (v) => v.r2L), paper: pc?.r2L ?? null, paperShown: fmt(pc?.r2L, 3) });
     add({ ...base, id: `E3.r2Rho.p${p}`, quantity: `R²(ρ) (p${p})`, ours: val(c, (v) => v.r2Rho), paper: pc?.r2Rho ?? null, paperShown: fmt(pc?.r2Rho, 2) });
@@ -148,6 +177,7 @@ function mse(t: Tables, g: CellGroups, add: Add): void {
       paperShown: p === 97 ? "“much of the τ effect lands on T_mem”" : "—",
       cellIds: idsOf(grp?.ups ?? []),
       missing: ts ? (ts.delayShare.ok ? null : ts.delayShare.reason) : none,
+      design: endsDesign(grp?.ups ?? [], PAPER_DESIGN.mediationTaus, "the share compares the norm-up sweep's lowest and highest τ"),
     });
   }
   const ranges = Object.entries(t.tau_sweep)
@@ -165,13 +195,20 @@ function mse(t: Tables, g: CellGroups, add: Add): void {
     paperShown: fmtRange(PAPER.mseLRange),
     cellIds: idsOf([...g.mediation.values()].filter((m) => m.loss === "mse").flatMap((m) => [m.base, ...m.ups])),
     missing: ranges.length ? null : "no counting MSE mediation cells",
+    design: design(
+      ["p", "rho", "tau"],
+      [59, 97].flatMap((p) => [{ p, rho: 1, tau: 1 }, ...PAPER_DESIGN.mediationTaus.map((tau) => ({ p, rho: PAPER_DESIGN.upRho, tau }))]),
+      "the range runs over every MSE cell of both moduli",
+      [...g.mediation.values()].filter((m) => m.loss === "mse").flatMap((m) => [m.base, ...m.ups]),
+    ),
   });
 }
 
 function memorisation(t: Tables, g: CellGroups, add: Add): void {
   for (const p of moduli(t.tau_sweep, "ce_p", PAPER.memDelayShare)) {
     const ts = t.tau_sweep[`ce_p${p}`];
-    const base = { exp: "E5" as const, p, cellIds: idsOf(g.mediation.get(`ce_p${p}`)?.ups ?? []) };
+    const ups = g.mediation.get(`ce_p${p}`)?.ups ?? [];
+    const base = { exp: "E5" as const, p, cellIds: idsOf(ups) };
     const none = "no CE mediation cells at this modulus";
     const pr = PAPER.memTMemRange[p];
     add({
@@ -182,6 +219,7 @@ function memorisation(t: Tables, g: CellGroups, add: Add): void {
       ours: ts?.T_mem_range ?? null,
       paper: pr ?? null,
       paperShown: pr ? `${pr[0]} → ${pr[1]}` : "—",
+      design: tauDesign(ups, "the range runs over every cell of the norm-up sweep"),
       missing: ts ? (ts.T_mem_range ? null : "no norm-up cell memorised") : none,
     });
     const pd = PAPER.memDelayShare[p];
@@ -193,6 +231,7 @@ function memorisation(t: Tables, g: CellGroups, add: Add): void {
       ours: ts && ts.delayShare.ok ? ts.delayShare.value : null,
       paper: pd ?? null,
       paperShown: fmtPct(pd),
+      design: endsDesign(ups, PAPER_DESIGN.mediationTaus, "the share compares the norm-up sweep's lowest and highest τ"),
       missing: ts ? (ts.delayShare.ok ? null : ts.delayShare.reason) : none,
     });
   }
@@ -205,7 +244,14 @@ function audit(t: Tables, add: Add): void {
     const r = rows.sort((x, y) => Math.abs(x.p - 59) - Math.abs(y.p - 59))[0];
     const q = `ρ ${pa.rho} ${pa.dtype === "f32" ? "float32" : "float64"}`;
     const none = "no audit cell with this ρ and precision";
-    const base = { exp: "E6" as const, p: r?.p ?? null, cellIds: r ? [r.id] : [] };
+    const base = {
+      exp: "E6" as const,
+      p: r?.p ?? null,
+      cellIds: r ? [r.id] : [],
+      design: r
+        ? { dims: ["p", "rho", "dtype"] as DesignDim[], paper: [{ p: 59, rho: pa.rho, dtype: pa.dtype }], role: "the audit's numbers belong to its one cell", ran: [r.id] }
+        : undefined,
+    };
     add({
       ...base,
       id: `E6.T.${pa.rho}.${pa.dtype}`,
@@ -273,6 +319,7 @@ function transformer(t: Tables, g: CellGroups, add: Add): void {
     paperShown: fmtX(tp.effect, 1),
     cellIds: idsOf(tg?.ups ?? []),
     missing,
+    design: endsDesign(tg?.ups ?? [], PAPER_DESIGN.transformerTaus, "the effect is T_grok at the lowest τ over T_grok at the highest"),
   });
 }
 
@@ -291,6 +338,12 @@ function allocation(t: Tables, g: CellGroups, add: Add): void {
       paperShown: ps ? fmtX(ps.value, 1) : "—",
       cellIds: idsOf(g.alloc.get(p) ?? []),
       missing: why(s, "no allocation cells at this modulus"),
+      design: design(
+        ["gamma"],
+        PAPER_DESIGN.allocGammas.map((gamma) => ({ gamma })),
+        "the swing is the largest over the smallest T_grok across the γ cells",
+        g.alloc.get(p) ?? [],
+      ),
     });
   }
 }
@@ -344,6 +397,21 @@ function forks(t: Tables, g: CellGroups, add: Add): void {
       paperShown: pf ? `${pf.monotone[0]}/${pf.monotone[1]}` : "—",
       cellIds: idsOf(cells),
       missing: f && f.ok && !f.value.monotone.ok ? f.value.monotone.reason : missing,
+      design: design(["arm"], PAPER_DESIGN.forkArms.map((arm) => ({ arm })), "the ordering is counted over the four arms", cells),
     });
   }
+}
+
+/** The paper's norm-up τ sweep (ρ 1.15) beside our norm-up cells. */
+function tauDesign(ups: readonly CellRecord[], role: string): Comparison["design"] {
+  return design(["tau"], PAPER_DESIGN.mediationTaus.map((tau) => ({ tau })), role, ups);
+}
+
+/** For a number that compares a sweep's two ends: the paper's lowest and highest τ beside ours. */
+function endsDesign(ups: readonly CellRecord[], paperTaus: readonly number[], role: string): Comparison["design"] {
+  const taus = ups.map((c) => c.tau);
+  const ends = ups.filter((c) => c.tau === Math.min(...taus) || c.tau === Math.max(...taus));
+  const lo = Math.min(...paperTaus);
+  const hi = Math.max(...paperTaus);
+  return design(["tau"], [{ tau: lo }, { tau: hi }], role, ends);
 }

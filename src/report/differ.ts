@@ -1,13 +1,14 @@
-// "Where we differ and why", generated from the comparisons and the cells: counts of agreement, every
-// number outside its tolerance with the recorded factors that separate our cells from the paper's
-// (seeds per cell, censored or diverged seeds, cells that do not count, a different w_c), interval
-// widths, and what the data could not give. Factual sentences from numbers; no claim is hard-coded.
+// "Where we differ and why", generated from the comparisons and the cells: counts of agreement, the
+// design differences per experiment (other cells than the paper's, missing moduli, seeds per cell),
+// every number outside its tolerance with the causes the data record (causes.ts), censoring, w_c,
+// interval widths, and what the data could not give. Factual sentences from numbers; no claim is
+// hard-coded. The causes themselves are described in docs/study.md §9-10.
 
 import { summarizeCell } from "../analysis/cell-stats.js";
-import type { CellRecord } from "../analysis/records.js";
-import { fmtValue, verdict, type Comparison } from "./compare.js";
+import { fmtComparisonOurs, verdict, type Comparison } from "./compare.js";
+import { causesOf, designGap } from "./causes.js";
 import { fmt, fmtSigned } from "./format.js";
-import { EXPERIMENTS, PAPER, wcKey } from "./paper.js";
+import { EXPERIMENTS, PAPER } from "./paper.js";
 import type { CellMap } from "./tables.js";
 import type { WcRow } from "./wc.js";
 
@@ -27,21 +28,30 @@ export function differences(comps: readonly Comparison[], cells: CellMap, wc: re
       `${n(count("within CI"), "lies", "lie")} outside it with overlapping intervals; ${n(count("differs"), "differs", "differ")}; ` +
       `${n(count("no data"), "has", "have")} no value from this data.`,
   );
-  overview.push(...seedStatements(comps, cells));
+  const outside = v.filter(([, x]) => x === "differs" || x === "within CI").map(([c]) => c);
+  const byDesign = outside.filter((c) => designGap(c, cells) !== null).length;
+  if (byDesign) {
+    overview.push(
+      `${byDesign} of the ${outside.length} numbers outside their tolerance ${byDesign === 1 ? "is" : "are"} computed over other cells than the paper's: ` +
+        "they differ by design, not by measurement (each is named below).",
+    );
+  }
+  overview.push(...designStatements(comps, cells));
   overview.push(...censorStatements(cells));
   overview.push(...wcStatements(wc));
   overview.push(...ciStatements(comps, cells));
 
   const items = v
     .filter(([, x]) => x === "differs" || x === "within CI")
-    .map(([c, x]) => `${c.exp} ${c.quantity}: ours ${fmtValue(c.kind, c.ours, c.oursCI)}, paper ${c.paperShown}${gap(c)}` +
-      `${x === "within CI" ? " (the intervals overlap)" : ""}. ${factors(c, cells, wc).join(" ")}`);
+    .map(([c, x]) => `${c.exp} ${c.quantity}: ours ${fmtComparisonOurs(c, cells)}, paper ${c.paperShown}${gap(c)}` +
+      `${x === "within CI" ? " (the intervals overlap)" : ""}. ${causesOf(c, cells, wc).join(" ")}`);
 
   const missing: string[] = [];
   for (const e of EXPERIMENTS) {
     const none = v.filter(([c, x]) => c.exp === e && x === "no data").map(([c]) => c);
     if (none.length === 0) continue;
-    const reasons = [...new Set(none.map((c) => c.missing ?? "not computed"))];
+    const empty = comps.filter((c) => c.exp === e).every((c) => c.cellIds.length === 0);
+    const reasons = empty ? ["this data has no cells of this experiment"] : [...new Set(none.map((c) => c.missing ?? "not computed"))];
     missing.push(`${PAPER.titles[e]}: ${none.length} number${none.length === 1 ? "" : "s"} without a value (${none.map((c) => c.quantity).join("; ")}) — ${reasons.join("; ")}.`);
   }
   return { overview, items, missing };
@@ -59,37 +69,37 @@ function gap(c: Comparison): string {
   return ` (${fmtSigned(d, 3)})`;
 }
 
-/** What, in the recorded data, separates this number's cells from the paper's. */
-function factors(c: Comparison, cells: CellMap, wc: readonly WcRow[]): string[] {
-  const cs = c.cellIds.map((id) => cells.get(id)).filter((x): x is CellRecord => !!x);
-  const out: string[] = [];
-  const S = cs.map((x) => x.seeds.length);
-  if (S.length && Math.max(...S) < c.paperSeeds) out.push(`Its cells ran ${range(S)} seeds each where the paper ran ${c.paperSeeds}.`);
-  else if (S.length && Math.min(...S) < c.paperSeeds) out.push(`Some of its cells ran fewer seeds (${range(S)}) than the paper's ${c.paperSeeds}.`);
-  const cen = cs.reduce((a, x) => a + x.seeds.filter((s) => s.T_grok === null && s.status !== "diverged").length, 0);
-  const div = cs.reduce((a, x) => a + x.seeds.filter((s) => s.status === "diverged").length, 0);
-  const tot = S.reduce((a, b) => a + b, 0);
-  if (cen) out.push(`${cen} of its ${tot} seeds did not grok within their budget (censored, not imputed).`);
-  if (div) out.push(`${div} of its ${tot} seeds diverged.`);
-  const dropped = cs.filter((x) => summarizeCell(x).dropped !== null);
-  if (dropped.length) out.push(`${dropped.length} of its ${cs.length} cells do not count (fewer than half their seeds grokked).`);
-  const keys = new Set(cs.map((x) => wcKey(x.experiment, x.model, x.loss, x.p)));
-  for (const w of wc.filter((w) => keys.has(w.key) && w.paper !== null)) {
-    const rel = (w.wc - w.paper!) / w.paper!;
-    if (Math.abs(rel) > 0.01) out.push(`Its clamp used w_c = ${fmt(w.wc, 2)} (${w.key}) against the paper's ${fmt(w.paper, 2)} (${fmtSigned(100 * rel, 1)}%).`);
-  }
-  if (out.length === 0) out.push("None of the recorded factors (seeds per cell, censoring, cells dropped, w_c) differs from the paper's setting; the difference stands as measured.");
-  return out;
-}
-
-function seedStatements(comps: readonly Comparison[], cells: CellMap): string[] {
+/**
+ * Per experiment, how our cells differ from the paper's by design: numbers computed over other
+ * cells than the paper's (grid values, τ sweeps, γ, arms, moduli, precision), moduli the paper has
+ * and this data lacks, and seeds per cell.
+ */
+function designStatements(comps: readonly Comparison[], cells: CellMap): string[] {
   const same: string[] = [];
   const out: string[] = [];
   for (const e of EXPERIMENTS) {
-    const ids = new Set(comps.filter((c) => c.exp === e).flatMap((c) => c.cellIds));
+    const mine = comps.filter((c) => c.exp === e);
+    const gaps = new Map<string, { text: string; quantities: string[] }>();
+    for (const c of mine) {
+      const g = designGap(c, cells);
+      if (!g || !c.design) continue;
+      const key = `${c.p}|${g.ours}|${g.paper}|${c.design.role}`;
+      const at = c.p === null ? "" : ` (p${c.p})`;
+      const entry = gaps.get(key) ?? { text: `${PAPER.titles[e]}${at}: our cells are ${g.ours} where the paper's are ${g.paper}. ${cap(c.design.role)}`, quantities: [] };
+      entry.quantities.push(c.quantity);
+      gaps.set(key, entry);
+    }
+    for (const g of gaps.values()) out.push(`${g.text}, so ${g.quantities.join(", ")} ${g.quantities.length === 1 ? "is" : "are"} not the paper's statistic and cannot be compared with it.`);
+    const withData = new Set(mine.filter((c) => c.cellIds.length > 0 && c.p !== null).map((c) => c.p!));
+    const without = [...new Set(mine.filter((c) => c.cellIds.length === 0 && c.paper !== null && c.p !== null && !withData.has(c.p)).map((c) => c.p!))];
+    if (withData.size && without.length) {
+      const ps = (xs: Iterable<number>) => [...xs].sort((a, b) => a - b).map((p) => `p${p}`).join(", ");
+      out.push(`${PAPER.titles[e]}: this data has cells at ${ps(withData)} only; the paper's numbers at ${ps(without)} have no counterpart here.`);
+    }
+    const ids = new Set(mine.flatMap((c) => c.cellIds));
     const S = [...ids].map((id) => cells.get(id)?.seeds.length).filter((x): x is number => x !== undefined);
     if (S.length === 0) continue;
-    const paper = [...new Set(comps.filter((c) => c.exp === e).map((c) => c.paperSeeds))].sort((a, b) => a - b);
+    const paper = [...new Set(mine.map((c) => c.paperSeeds))].sort((a, b) => a - b);
     if (Math.min(...S) >= Math.min(...paper)) same.push(e);
     else out.push(`${PAPER.titles[e]}: our cells ran ${range(S)} seeds where the paper's ran ${paper.join(" or ")}.`);
   }
@@ -158,3 +168,6 @@ function range(xs: readonly number[]): string {
   return lo === hi ? String(lo) : `${lo}–${hi}`;
 }
 
+
+/** Sentence case for a clause that starts with a Latin lower-case letter ("α and R² …" stays as it is). */
+const cap = (s: string) => (/^[a-z]/.test(s) ? s.charAt(0).toUpperCase() + s.slice(1) : s);

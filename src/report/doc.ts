@@ -81,7 +81,7 @@ export function buildDoc(inp: DocInput): ReportDoc {
       {
         kind: "text",
         text:
-          "Every number the paper reports (SPEC section 7) next to ours from this data. " +
+          "Every number the paper reports (docs/study.md §7) next to ours from this data. " +
           `Tolerances: ${kinds.map((k) => `${k} ${tolerance(k)}`).join(", ")}. ` +
           "“within CI”: outside the tolerance but our interval and the paper's overlap (or ours holds the paper's value).",
       },
@@ -104,7 +104,7 @@ export function buildDoc(inp: DocInput): ReportDoc {
   for (const e of EXPERIMENTS) {
     const comps = inp.comparisons.filter((c) => c.exp === e);
     const has = inp.cells.some((c) => c.experiment === EXPERIMENT_NAMES[e]);
-    const blocks: Block[] = [{ kind: "quote", text: `Paper (SPEC section 7): ${PAPER.text[e]}` }];
+    const blocks: Block[] = [{ kind: "quote", text: `Paper (docs/study.md §7): ${PAPER.text[e]}` }];
     if (!has) blocks.push({ kind: "text", text: `No cells of experiment “${EXPERIMENT_NAMES[e]}” in this data: the paper's numbers are listed without ours.` });
     if (comps.length) blocks.push({ kind: "table", table: comparisonTable(`${e.toLowerCase()}-compare`, `${e}: ours beside the paper`, comps, cells, false) });
     if (has) for (const t of experimentTables(e, inp.analysis, inp.groups)) blocks.push({ kind: "table", table: t });

@@ -1,6 +1,7 @@
-// The paper's numbers (SPEC.md section 7, with the finer values of section 8 and the paper-data
-// README where they exist), as one typed constant, each with the SPEC's own wording, so the report
-// can put "ours" beside "paper". Data only: no comparison logic (compare.ts) and no formatting.
+// The paper's numbers (docs/study.md §7, with the finer values of §8 and the paper-data README where
+// they exist) as one typed constant, each with the study's wording, and the paper's design (its
+// cells, seeds and step budgets) so the report can tell a design difference from a measured one.
+// Data only: no comparison logic (compare.ts, causes.ts) and no formatting.
 
 export type ExpId = "E1" | "E2" | "E3" | "E4" | "E5" | "E6" | "E7" | "E8" | "E9";
 
@@ -8,8 +9,8 @@ export type Interval = [number, number];
 
 /** One published number: the value as printed, a finer value where one is known, and its interval. */
 export interface PaperNumber {
-  value: number; // as printed in SPEC section 7
-  exact?: number; // the finer value (SPEC section 8 / paper-data README) used for the comparison
+  value: number; // as printed (docs/study.md §7)
+  exact?: number; // the finer value (docs/study.md §8 / paper-data README) used for the comparison
   ci?: Interval; // as printed
   ciExact?: Interval;
 }
@@ -22,7 +23,7 @@ export interface PaperAudit {
 }
 
 export const PAPER = {
-  seeds: 12, // seeds per cell (SPEC section 6: "paper: 12")
+  seeds: 12, // seeds per cell (docs/study.md §6)
   seedsDose: { 43: 8, 59: 16, 67: 8, 97: 16, 113: 8 } as Record<number, number>, // the released dose cells' seeds
   seedsAudit: 8, // E6: "8 seeds"
   text: {
@@ -119,7 +120,7 @@ export const PAPER = {
       monotone: [12, 12] as Interval,
     },
   } as Record<number, { delays: Record<string, number>; ratio: PaperNumber; monotone: Interval }>,
-  // SPEC section 5: the paper's reference norms w_c
+  // docs/study.md §5: the paper's reference norms w_c
   wc: {
     "mlp ce p59": 54.49,
     "mlp ce p97": 65.85,
@@ -146,3 +147,68 @@ export function paperSeeds(e: ExpId, p?: number): number {
 export function wcKey(experiment: string, model: string, loss: string, p: number): string {
   return experiment === "dose" ? `dose p${p}` : `${model} ${loss} p${p}`;
 }
+
+/** The fields that tell one experiment's cells apart in the paper's design. */
+export type DesignDim = "p" | "rho" | "tau" | "gamma" | "arm" | "dtype";
+
+/** One cell of a design, by those fields (arms as the released files name them: "clamp_same" …). */
+export type DesignPoint = Partial<Record<DesignDim, number | string>>;
+
+/** The paper's cells behind one published number, and how that number depends on them. */
+export interface Design {
+  dims: DesignDim[];
+  paper: DesignPoint[];
+  /** "a fit of ln T_grok over these cells": the number is a function of which cells there are */
+  role: string;
+}
+
+const steps = (lo: number, n: number, d: number) => Array.from({ length: n }, (_, i) => Math.round((lo + d * i) * 100) / 100);
+
+/** The paper's design, as its released runners and data define it (docs/study.md §7). */
+export const PAPER_DESIGN = {
+  /** E1: ρ = 0.85 … 1.25 per modulus; p43 also 0.75 and 0.80 (its published n = 6) */
+  doseRhos: (p: number): number[] => [...(p === 43 ? [0.75, 0.8] : []), ...steps(0.85, 9, 0.05)],
+  /** the dose-law fit's range: ρ ≤ 1.15 (then cut at the first jump of L) */
+  doseRhoMax: 1.15,
+  mediationTaus: [1, 1.15, 1.3, 1.5, 1.7],
+  gridRhos: [1, 1.05, 1.1, 1.15],
+  gridTaus: [1, 1.3, 1.7],
+  allocGammas: [-0.6, -0.3, 0, 0.3, 0.6],
+  transformerTaus: [1, 1.15, 1.3, 1.5, 1.7],
+  forkArms: ["clamp_lowered", "free", "clamp_same", "clamp_raised"],
+  upRho: 1.15,
+} as const;
+
+/**
+ * The paper's step budget for one of its cells (docs/study.md §7): dose 15000·1.9^((ρ−1)/0.05)
+ * (floored) capped per modulus, 15k for p43's added ρ < 0.85 cells; mediation baselines 40k and norm-up cells 120k; the grid 20000·1.9^((ρ−1)/0.05);
+ * audit, forking arms 60k; allocation 50k; transformer 50k (baseline) and 137179 (norm-up).
+ * null where the paper's budget is not known for that experiment.
+ */
+export function paperBudget(e: ExpId, rho: number, p: number, arm: string): number | null {
+  const growth = (base: number) => Math.floor(base * Math.pow(1.9, (rho - 1) / 0.05));
+  switch (e) {
+    case "E1": {
+      if (p === 43 && rho < 0.85 - 1e-9) return 15000; // the added low-ρ p43 cells ran with a flat 15k budget
+      const cap = DOSE_CAP[p];
+      return cap === undefined ? null : Math.min(cap, growth(15000));
+    }
+    case "E2":
+    case "E4":
+    case "E5":
+      return arm === "base" || rho === 1 ? 40000 : 120000;
+    case "E3":
+      return growth(20000);
+    case "E6":
+      return PAPER.auditBudget;
+    case "E7":
+      return arm === "base" || rho === 1 ? 50000 : 137179;
+    case "E8":
+      return 50000;
+    case "E9":
+      return 60000;
+  }
+}
+
+/** The released dose cells' step caps per modulus (their max_steps). */
+const DOSE_CAP: Record<number, number> = { 43: 60000, 59: 300000, 67: 80000, 97: 300000, 113: 120000 };
