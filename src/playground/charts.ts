@@ -29,6 +29,7 @@ export interface ChartSpec {
 const PAD = { l: 46, r: 8, t: 18, b: 20 };
 
 function fmt(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e6) return String(v);
   const a = Math.abs(v);
   if (a !== 0 && (a >= 1e4 || a < 1e-2)) return v.toExponential(0);
   return a >= 100 ? v.toFixed(0) : a >= 10 ? v.toFixed(1) : v.toFixed(2);
@@ -126,8 +127,8 @@ export function drawSpectrum(canvas: HTMLCanvasElement, title: string, steps: nu
   for (let i = 0; i < n; i++) {
     const col = spectra[i]!;
     for (let k = 0; k < K; k++) {
-      // sqrt so that a few strong frequencies and a diffuse spectrum both show
-      const v = Math.min(1, Math.sqrt(col[k]! * Math.min(K, 12)));
+      // a flat spectrum (share 1/K each) is pale; a frequency holding 5× its flat share is full colour
+      const v = Math.min(1, (col[k]! * K) / 5);
       g.fillStyle = `rgb(${Math.round(255 - 230 * v)},${Math.round(255 - 190 * v)},${Math.round(255 - 90 * v)})`;
       g.fillRect(PAD.l + i * cw, PAD.t + k * rh, Math.ceil(cw), Math.ceil(rh));
     }

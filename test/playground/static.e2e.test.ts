@@ -50,7 +50,7 @@ describe.skipIf(skip)("the static playground in Chromium", () => {
     expect(out).toContain("wrote 6 files");
     site = await staticServer(join(scratch, "site"));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
     page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
     page.on("request", (r) => {
       if (!r.url().startsWith(site.url) && !/^(data|blob):/.test(r.url())) problems.push(`request off the site: ${r.url()}`);
@@ -108,6 +108,20 @@ describe.skipIf(skip)("the static playground in Chromium", () => {
     expect(arms[1]!.rows.find((r) => (r["step"] as number) >= fork)).not.toEqual(arms[0]!.rows.find((r) => (r["step"] as number) >= fork));
     expect(problems).toEqual([]);
     if (process.env["GROKSCALE_PLAYGROUND_SHOT"]) await page.screenshot({ path: process.env["GROKSCALE_PLAYGROUND_SHOT"], fullPage: true });
+  });
+
+  it("exports an arm as JSON and overlays it (or any file with rows) back; a file without rows is one error line", async () => {
+    const arm1 = (await page.evaluate(() => (window as any).__playground.arms[0].rows)) as unknown[];
+    expect(arm1.length).toBeGreaterThan(3); // the arms trained above are still on the page
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
+    const exported = JSON.parse(readFileSync((await download.path())!, "utf8")) as { seed: number; rows: unknown[] };
+    expect([exported.seed, exported.rows]).toEqual([3, arm1]);
+    await page.setInputFiles("#store-json", { name: "arm1.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(exported)) });
+    await page.waitForFunction(() => (window as any).__playground.overlay?.label === "arm1.json", undefined, { timeout: 10_000 });
+    expect(await page.evaluate(() => (window as any).__playground.overlay.rows)).toEqual(arm1);
+    await page.setInputFiles("#store-json", { name: "bad.json", mimeType: "application/json", buffer: Buffer.from('{"x":1}') });
+    await page.waitForFunction(() => /^stored run: expected JSON with rows/.test(document.querySelector("#error")!.textContent ?? ""), undefined, { timeout: 10_000 });
+    expect(problems).toEqual([]);
   });
 
   it("pauses, steps one evaluation interval at a time, and reports a bad link with the field's name", async () => {
