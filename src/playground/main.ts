@@ -144,7 +144,9 @@ function renderControls(): void {
   const c0 = arms[0]!.config as unknown as Record<string, unknown>;
   for (const f of SHARED) {
     const label = document.createElement("label");
-    label.append(`${f.label} `, input(f, c0[f.key], (v) => setState({ ...state, base: { ...state.base, [f.key]: v } }), f.key));
+    // eval_every sets log_every too: the page reads T_mem and T_grok off the logged rows as they come
+    const set = (v: unknown) => setState({ ...state, base: { ...state.base, [f.key]: v, ...(f.key === "eval_every" ? { log_every: v } : {}) } });
+    label.append(`${f.label} `, input(f, c0[f.key], set, f.key));
     shared.append(label);
   }
   const size = document.createElement("select");
@@ -222,6 +224,8 @@ function onWorker(a: Arm, m: FromWorker): void {
     case "ready":
       break;
     case "progress":
+      // live marks from the logged rows (every evaluation is logged when log_every = eval_every, the
+      // page's choice); the final result's events replace them when the arm is done
       for (const { row, spectrum } of m.rows) {
         a.rows.push(row);
         a.spectra.push(spectrum);

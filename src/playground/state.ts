@@ -59,6 +59,10 @@ function trim(fields: ConfigFields): ConfigFields {
 export function armConfig(state: PlaygroundState, arm: number): RunConfig {
   const cfg = resolveConfig({ ...state.base, ...state.arms[arm] } as RunConfigInput);
   if (cfg.p > MAX_P) throw new StateError(`invalid config field "p": the playground trains p up to ${MAX_P} (got ${cfg.p})`);
+  if (cfg.kernels !== "wasm") {
+    // the reference kernels use the engine's Math.exp/Math.log, whose last bits differ between engines
+    throw new StateError(`invalid config field "kernels": the playground trains with the wasm kernels, the same bits as the CLI on every engine (got "${cfg.kernels}")`);
+  }
   return cfg;
 }
 

@@ -45,6 +45,7 @@ describe("playground links", () => {
     expect(() => decodeState("seed=1&p=101")).toThrow(/"p".*up to 97 \(got 101\)/);
     expect(() => decodeState("seed=1&arm=&arm=loss:hinge")).toThrow(/^arm 2: invalid config field "loss"/);
     expect(() => decodeState("seed=1&dtype=f16")).toThrow(/"dtype".*\(got "f16"\)/);
+    expect(() => decodeState("seed=1&kernels=reference")).toThrow(/"kernels": the playground trains with the wasm kernels.*\(got "reference"\)/);
     expect(() => decodeState(`seed=1${"&arm=".repeat(5)}`)).toThrow(/5 arms; the playground runs at most 4/);
   });
 
