@@ -124,6 +124,31 @@ describe.skipIf(skip)("the static playground in Chromium", () => {
     expect(problems).toEqual([]);
   });
 
+  it("keeps the link in step with the controls: shared fields, model size, arms", async () => {
+    await page.goto(site.url);
+    await pageReady(page);
+    const link = async () => new URLSearchParams((await page.inputValue("#share")).split("?")[1]);
+    expect(decodeState((await link()).toString())).toEqual(decodeState("")); // the default state, spelled out
+    await page.fill("input[name=p]", "31");
+    await page.press("input[name=p]", "Enter");
+    await page.selectOption("select[name=size]", "tiny");
+    await page.fill("input[name=eval_every]", "50");
+    await page.press("input[name=eval_every]", "Enter");
+    await page.click("#add-arm");
+    await page.fill("input[name=arm3-tau]", "2.5");
+    await page.press("input[name=arm3-tau]", "Enter");
+    const q = await link();
+    expect([q.get("p"), q.get("d_embed"), q.get("hidden"), q.get("lr"), q.get("eval_every"), q.get("log_every")]).toEqual(["31", "16", "32", "0.03", "50", "50"]);
+    expect(q.getAll("arm")).toEqual(["", "tau:1.7", "tau:2.5"]);
+    expect(new URL(page.url()).search.slice(1)).toBe(q.toString()); // the address bar holds the same link
+    await page.click("tr:nth-child(2) button"); // remove arm 2
+    expect((await link()).getAll("arm")).toEqual(["", "tau:2.5"]);
+    await page.fill("input[name=arm1-tau]", "-3");
+    await page.press("input[name=arm1-tau]", "Enter");
+    expect(await page.textContent("#error")).toMatch(/^arm 1: invalid config field "tau".*\(got -3\)$/);
+    expect((await link()).getAll("arm")).toEqual(["", "tau:2.5"]); // a bad value never reaches the link
+  });
+
   it("pauses, steps one evaluation interval at a time, and reports a bad link with the field's name", async () => {
     await page.goto(`${site.url}?seed=1&p=23&d_embed=16&hidden=32&lr=0.03&log_every=25&arm=`);
     await pageReady(page);
