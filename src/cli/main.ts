@@ -5,6 +5,7 @@ import { registerBench } from "./bench.js";
 import { registerCalibrate } from "./calibrate.js";
 import { registerExport } from "./export.js";
 import { registerMerge } from "./merge.js";
+import { registerPlayground } from "./playground.js";
 import { registerServe } from "./serve.js";
 import { registerReport } from "./report.js";
 import { registerReproduce } from "./reproduce.js";
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<void> {
   registerWorker(program);
   registerMerge(program);
   registerServe(program);
+  registerPlayground(program);
   registerReport(program);
   registerReproduce(program);
   await program.parseAsync(argv);

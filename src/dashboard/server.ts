@@ -4,11 +4,13 @@
 // (421, against DNS rebinding), and answers 503 while the store stays locked. It never writes the store.
 // buildServer returns the app unstarted (tests inject requests); startServer listens.
 
+import { readFile } from "node:fs/promises";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerApi, NotFound } from "./api.js";
 import { StoreBusyError, StoreReader } from "./db.js";
 import { AnalysisCache } from "./experiments.js";
 import { LiveHub } from "./live.js";
+import { siteFiles, type SiteFile } from "../playground/site.js";
 import { badPath, readStatic, staticFiles } from "./static.js";
 
 export interface ServerOptions {
@@ -38,9 +40,11 @@ const SECURITY_HEADERS: Record<string, string> = {
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "referrer-policy": "no-referrer",
-  // vega compiles its expressions with Function(), hence 'unsafe-eval'; nothing is loaded from elsewhere
+  // vega compiles its expressions with Function(), hence 'unsafe-eval'; the playground's workers compile
+  // the wasm kernels, hence 'wasm-unsafe-eval' (which allows WebAssembly compilation and nothing else);
+  // nothing is loaded from elsewhere
   "content-security-policy":
-    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+    "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
 };
 
 export interface Dashboard {
@@ -95,6 +99,24 @@ export async function buildServer(opts: ServerOptions): Promise<Dashboard> {
     if (!f) return reply.code(404).send({ error: "not found", message: name });
     return reply.header("content-type", f.type).header("cache-control", f.cache).send(await readStatic(f));
   };
+  // the playground (src/playground): its built files from dist/, looked up by exact name
+  let playground: Map<string, SiteFile> | Error | null = null;
+  const servePlayground = async (name: string, reply: import("fastify").FastifyReply) => {
+    if (playground === null) {
+      try {
+        playground = siteFiles();
+      } catch (err) {
+        playground = err as Error;
+      }
+    }
+    if (playground instanceof Error) return reply.code(404).send({ error: "not found", message: playground.message });
+    const f = playground.get(name);
+    if (!f) return reply.code(404).send({ error: "not found", message: `playground/${name}` });
+    return reply.header("content-type", f.type).header("cache-control", "no-cache").send(await readFile(f.file));
+  };
+  app.get("/playground", async (req, reply) => reply.redirect(`/playground/${req.url.includes("?") ? req.url.slice(req.url.indexOf("?")) : ""}`, 301));
+  app.get("/playground/", async (_req, reply) => servePlayground("index.html", reply));
+  app.get<{ Params: { file: string } }>("/playground/:file", async (req, reply) => servePlayground(req.params.file, reply));
   app.get("/", serve("index.html"));
   app.get<{ Params: { file: string } }>("/:file", async (req, reply) => serve(req.params.file)(req, reply));
   app.get<{ Params: { file: string } }>("/vendor/:file", async (req, reply) => serve(`vendor/${req.params.file}`)(req, reply));

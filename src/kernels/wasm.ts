@@ -57,6 +57,14 @@ function wasmPath(dtype: DType): URL {
 
 const modules = new Map<DType, WebAssembly.Module>();
 
+/**
+ * Hands in a compiled kernel module, so later loads use it instead of reading the file: the seam
+ * where a browser (src/playground/worker.ts), which has no file system, supplies the fetched bytes.
+ */
+export function provideWasmModule(dtype: DType, module: WebAssembly.Module): void {
+  modules.set(dtype, module);
+}
+
 function instantiate(dtype: DType, module: WebAssembly.Module, arena: Arena): Kernels {
   const imports = { env: { memory: arena.memory, abort: () => { throw new Error(`wasm kernels (${dtype}): abort`); } } };
   const ex = new WebAssembly.Instance(module, imports).exports as unknown as Exports;

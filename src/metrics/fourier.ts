@@ -2,6 +2,8 @@
 // the token axis (p rows) and summed over embedding columns, held by its 5 strongest frequencies.
 // Frequencies k and p−k carry the same power for real E, so they count as one frequency.
 
+import { cos as fdCos, sin as fdSin } from "../tensor/fdlibm.js";
+
 const tables = new Map<number, { cos: Float64Array; sin: Float64Array }>();
 
 function trig(p: number): { cos: Float64Array; sin: Float64Array } {
@@ -10,8 +12,8 @@ function trig(p: number): { cos: Float64Array; sin: Float64Array } {
     const cos = new Float64Array(p);
     const sin = new Float64Array(p);
     for (let j = 0; j < p; j++) {
-      cos[j] = Math.cos((2 * Math.PI * j) / p);
-      sin[j] = Math.sin((2 * Math.PI * j) / p);
+      cos[j] = fdCos((2 * Math.PI * j) / p); // fdlibm's: the same bits on every engine
+      sin[j] = fdSin((2 * Math.PI * j) / p);
     }
     t = { cos, sin };
     tables.set(p, t);

@@ -2,6 +2,8 @@
 // streams derived from (seed, purpose) so the split, the init and the labels never share draws.
 // Its state is four uint32s, so it can be saved in a snapshot and restored exactly.
 
+import { cos, log } from "./fdlibm.js";
+
 function splitmix32(x: number): () => number {
   let s = x >>> 0;
   return () => {
@@ -63,7 +65,7 @@ export class Rng {
     let u = this.uniform();
     while (u <= 0) u = this.uniform();
     const v = this.uniform();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    return Math.sqrt(-2 * log(u)) * cos(2 * Math.PI * v); // fdlibm's log and cos: the same bits on every engine
   }
 
   /** Fisher-Yates permutation of 0..n-1. */

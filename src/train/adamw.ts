@@ -3,6 +3,7 @@
 
 import type { Kernels } from "../kernels/types.js";
 import type { ParamSet } from "../models/params.js";
+import { pow } from "../tensor/fdlibm.js";
 
 export interface AdamHyper {
   lr: number;
@@ -14,8 +15,9 @@ export interface AdamHyper {
 
 /** One update at step t (1-based), from the gradients in P.grad. */
 export function adamwStep(k: Kernels, P: ParamSet, t: number, h: AdamHyper): void {
-  const bc1 = 1 - Math.pow(h.beta1, t);
-  const bc2 = 1 - Math.pow(h.beta2, t);
+  // fdlibm's pow, not Math.pow: engines' Math.pow differ in the last bit (src/tensor/fdlibm.ts)
+  const bc1 = 1 - pow(h.beta1, t);
+  const bc2 = 1 - pow(h.beta2, t);
   const nm = P.matrixCount;
   const nb = P.count - nm;
   k.adamw(nm, P.matrices(P.data), P.matrices(P.grad), P.matrices(P.m), P.matrices(P.v), h.lr, h.beta1, h.beta2, h.eps, bc1, bc2, h.wd);

@@ -29,6 +29,8 @@ export interface RunSeedOptions {
   onProgress?: (step: number) => void;
   /** polled every step; when true the run stops and returns its snapshot */
   shouldStop?: () => boolean;
+  /** called once with the opened (and resumed) session, for read-only views of the live state */
+  onOpen?: (s: Session) => void;
 }
 
 export type RunSeedOutcome = { stopped: false; result: SeedResult } | { stopped: true; snapshot: Snapshot };
@@ -129,6 +131,18 @@ function snapshotOf(s: Session, st: RunState): Snapshot {
 }
 
 export function runSeed(cfg: RunConfig, seed: number, opts: RunSeedOptions = {}): RunSeedOutcome {
+  const steps = seedSteps(cfg, seed, opts);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The run as a generator that yields the step just taken after every step and returns the outcome:
+ * runSeed drains it in one go; the browser playground (src/playground) drives it in time slices.
+ */
+export function* seedSteps(cfg: RunConfig, seed: number, opts: RunSeedOptions = {}): Generator<number, RunSeedOutcome, void> {
   const t0 = performance.now();
   const s = openSession(cfg, seed);
   const st: RunState = { step: 0, T_mem: null, T_grok: null, norm_at_fork: null, log: [], wall_s: 0 };
@@ -138,6 +152,7 @@ export function runSeed(cfg: RunConfig, seed: number, opts: RunSeedOptions = {})
     restoreState(s, r);
     Object.assign(st, { step: r.step, T_mem: r.T_mem, T_grok: r.T_grok, norm_at_fork: r.norm_at_fork, log: r.log.map((x) => ({ ...x })), wall_s: r.wall_s });
   }
+  opts.onOpen?.(s);
   const wallBase = st.wall_s;
   const elapsed = () => wallBase + (performance.now() - t0) / 1000;
   let normAtGrok: number | null = null;
@@ -173,6 +188,7 @@ export function runSeed(cfg: RunConfig, seed: number, opts: RunSeedOptions = {})
       st.wall_s = elapsed();
       opts.onCheckpoint(snapshotOf(s, st));
     }
+    yield t;
   }
   if (normAtGrok === null && st.T_grok !== null) {
     normAtGrok = st.log.find((r) => r.step === st.T_grok)?.weight_norm ?? null;

@@ -1,0 +1,73 @@
+// The playground's shareable state (src/playground/state.ts): links round-trip, bad links fail with one
+// line naming the field and value, and the command the page shows parses, through the CLI's own flag
+// definitions, to exactly the config the page trains.
+import { Command } from "commander";
+import { describe, expect, it } from "vitest";
+import { addConfigOptions, rawConfigFromOptions } from "../../src/cli/options.js";
+import { RunConfigSchema, resolveConfig } from "../../src/experiments/config.js";
+import { armConfig, armConfigs, decodeState, DEFAULT_STATE, encodeState, flaglessKeys, trainCommand, type PlaygroundState } from "../../src/playground/state.js";
+
+/** The config `grokscale train` builds from a command line (its flag parser, not ours). */
+function cliConfig(command: string) {
+  const args = command.replace(/^npx grokscale train /, "").split(" ");
+  const cmd = addConfigOptions(new Command()).option("--seed0 <n>").option("--seeds <n>").option("--json").exitOverride();
+  cmd.parse(args, { from: "user" });
+  return { config: resolveConfig(rawConfigFromOptions(cmd.opts())), seed: Number(cmd.opts()["seed0"]) };
+}
+
+const CUSTOM: PlaygroundState = {
+  seed: 12,
+  base: { p: 31, op: "sub", train_frac: 0.5, d_embed: 32, hidden: 64, lr: 0.01, dtype: "f64", steps: 5000, log_every: 25 },
+  arms: [{}, { tau: 1.7, loss: "mse" }, { wc: 30, rho: 1.15, t_int: 100 }, { fork_at: 400, fork_arm: "raised" }],
+};
+
+describe("playground links", () => {
+  it("round-trip the default and a custom state", () => {
+    for (const s of [DEFAULT_STATE, CUSTOM]) {
+      const back = decodeState(encodeState(s));
+      expect(armConfigs(back)).toEqual(armConfigs(s));
+      expect(back.seed).toBe(s.seed);
+    }
+    expect(decodeState("")).toEqual(DEFAULT_STATE);
+    expect(encodeState(CUSTOM)).toContain("arm=tau%3A1.7%2Closs%3Amse");
+  });
+
+  it("name only what differs from the schema's defaults", () => {
+    const q = new URLSearchParams(encodeState({ seed: 0, base: { p: 59, tau: 1, steps: 40000 }, arms: [{}] }));
+    expect([...q.keys()]).toEqual(["seed", "arm"]);
+  });
+
+  it("refuse bad links with one line naming the field and value", () => {
+    expect(() => decodeState("seed=1&tau=-1&arm=")).toThrow(/^invalid config field "tau".*\(got -1\)$/);
+    expect(() => decodeState("seed=1&bogus=3")).toThrow(/unknown config key "bogus"/);
+    expect(() => decodeState("seed=x")).toThrow(/invalid seed in the link: "x"/);
+    expect(() => decodeState("seed=1&arm=tau")).toThrow(/invalid arm in the link: "tau"/);
+    expect(() => decodeState("seed=1&p=101")).toThrow(/"p".*up to 97 \(got 101\)/);
+    expect(() => decodeState("seed=1&arm=&arm=loss:hinge")).toThrow(/^arm 2: invalid config field "loss"/);
+    expect(() => decodeState("seed=1&dtype=f16")).toThrow(/"dtype".*\(got "f16"\)/);
+    expect(() => decodeState("seed=1&kernels=reference")).toThrow(/"kernels": the playground trains with the wasm kernels.*\(got "reference"\)/);
+    expect(() => decodeState(`seed=1${"&arm=".repeat(5)}`)).toThrow(/5 arms; the playground runs at most 4/);
+  });
+
+  it("show a train command that grokscale's flag parser turns into the same config and seed", () => {
+    for (const s of [DEFAULT_STATE, CUSTOM]) {
+      s.arms.forEach((_, i) => {
+        const cfg = armConfig(s, i);
+        const cmd = trainCommand(cfg, s.seed);
+        expect(cmd).not.toContain("--config");
+        expect(cliConfig(cmd)).toEqual({ config: cfg, seed: s.seed });
+      });
+    }
+    const noFlag = armConfig({ seed: 0, base: { beta2: 0.98 }, arms: [{}] }, 0);
+    expect(trainCommand(noFlag, 0)).toMatch(/^echo '\{"beta2":0.98\}' > cell.json && npx grokscale train --config cell.json --seed0 0/);
+  });
+
+  it("know which config fields have no train flag", () => {
+    const cmd = addConfigOptions(new Command());
+    const flags = new Set(cmd.options.map((o) => o.long));
+    for (const key of Object.keys(RunConfigSchema.parse({}))) {
+      const flag = key === "stop_on_grok" ? "--no-stop-on-grok" : `--${key.replace(/_/g, "-")}`;
+      expect(flags.has(flag) !== flaglessKeys().includes(key), key).toBe(true);
+    }
+  });
+});
