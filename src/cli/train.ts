@@ -6,6 +6,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { resolveConfig } from "../experiments/config.js";
+import { arenaOverflow } from "../models/limits.js";
 import { summarizeCell } from "../train/summary.js";
 import type { RunConfig } from "../experiments/config.js";
 import { WorkerPool } from "../sweep/pool.js";
@@ -27,6 +28,8 @@ export function registerTrain(program: Command): void {
     .option("--quiet", "no progress lines")
     .action(async (opts: Record<string, unknown>) => {
       const cfg = resolveConfig(rawConfigFromOptions(opts));
+      const over = arenaOverflow(cfg);
+      if (over !== null) throw new Error(`invalid config field "${over.field}": ${over.message}`);
       const nSeeds = intFlag("--seeds", opts["seeds"]);
       const seed0 = intFlag("--seed0", opts["seed0"], 0);
       const t0 = performance.now();
