@@ -109,7 +109,7 @@ export function makeDir(dir: string, what = "folder"): void {
       mkdirSync(m);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "EEXIST") continue; // made meanwhile by another process
-      throw new ForeignStoreError(`cannot make the ${what} ${dir}: ${(err as NodeJS.ErrnoException).code ?? ""} ${(err as Error).message}`.replace(/\s+/g, " "));
+      throw new ForeignStoreError(`cannot make the ${what} ${dir}: ${(err as Error).message}`);
     }
   }
 }
