@@ -1,9 +1,10 @@
 // `grokscale train`: one cell over S seeds, each independent and deterministic. Prints progress to
 // stderr, a summary (or --json) to stdout, and with --out writes summary.json and the per-step log.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { makeDir } from "../sweep/store-identity.js";
 import type { Command } from "commander";
 import { resolveConfig } from "../experiments/config.js";
 import { arenaOverflow } from "../models/limits.js";
@@ -40,7 +41,7 @@ export function registerTrain(program: Command): void {
       const summary = summarizeCell(cfg, results, (performance.now() - t0) / 1000);
       if (typeof opts["out"] === "string") {
         const dir = opts["out"];
-        mkdirSync(dir, { recursive: true });
+        makeDir(resolve(dir), "output folder"); // not a recursive mkdir: that never returns under /proc
         writeFileSync(join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
         const lines = [["seed", ...LOG_COLUMNS, "norms"].join(",")];
         for (const r of results) for (const row of r.log) lines.push([r.seed, ...LOG_COLUMNS.map((c) => row[c]), JSON.stringify(row.norms).replace(/,/g, ";")].join(","));

@@ -234,6 +234,10 @@ describe("4-6. model sizes, deep JSON, unmakeable paths", () => {
     refused(await run(["sweep", spec, "--store", "/proc/nope/x.db"]), /cannot make the store's folder \/proc\/nope: .*mkdir '\/proc\/nope'/);
     refused(await run(["worker", "--redis", "redis://127.0.0.1:1", "--checkpoint-dir", "/proc/nope/ck"]), /cannot make the checkpoint folder \/proc\/nope\/ck/);
     refused(await run(["status", "--store", "/proc/nope/x.db"]), /no results store at \/proc\/nope\/x\.db/);
+    const good = tmpStore("proc-src");
+    openStore(good).close();
+    refused(await run(["export", "--format", "csv", "--table", "all", "--store", good, "--out", "/proc/nope/e"]), /cannot make the output folder \/proc\/nope\/e/);
+    refused(await run(["train", "--p", "7", "--d-embed", "8", "--hidden", "16", "--steps", "20", "--kernels", "reference", "--quiet", "--out", "/proc/nope/t"]), /cannot make the output folder \/proc\/nope\/t/);
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
 });
@@ -273,6 +277,30 @@ describe("9. merge", () => {
     expect(cells.code).toBe(0);
     expect(cells.stdout.trim().split("\n")).toHaveLength(2);
     expect(query<{ n: number }>(ok, `SELECT COUNT(*) AS n FROM sweep_cells`)[0]!.n).toBe(2);
+  });
+});
+
+describe("refused operations on an existing store", () => {
+  it("leave its bytes exactly as they were", async () => {
+    const store = tmpStore("ours");
+    const dir = dirname(store);
+    expect((await run(["sweep", writeJson(dir, "spec.json", small), "--store", store])).code).toBe(0);
+    const before = sha(store);
+    const foreign = join(dir, "f.db");
+    foreignDb(foreign, "create table foo(a)");
+    const cases: [string[], RegExp][] = [
+      [["sweep", writeJson(dir, "proto.json", rawProto({ name: "h", seeds: 1, base: { __proto__: { p: 5 } } })), "--store", store], /__proto__/],
+      [["sweep", writeJson(dir, "grid.json", { name: "h", seeds: 1, grid: { tau: Array(200).fill(1), rho: Array(200).fill(1) } }), "--store", store], /40000 cells/],
+      [["sweep", writeJson(dir, "arena.json", { name: "h", seeds: 1, base: { hidden: 9_000_000 } }), "--store", store], /base\.hidden/],
+      [["sweep", writeJson(dir, "deep.json", `{"name":"h","seeds":1,"base":{"p":${"[".repeat(500)}${"]".repeat(500)}}}`), "--store", store], /nested 502 levels/],
+      [["sweep", join(dir, "spec.json"), "--store", store, "--redis", "redis://127.0.0.1:6379/abc"], /database index must be a whole number/],
+      [["merge", foreign, "--store", store], /another program/],
+    ];
+    for (const [args, what] of cases) {
+      refused(await run(args), what);
+      expect(sha(store)).toBe(before);
+      expect(existsSync(`${store}-wal`)).toBe(false);
+    }
   });
 });
 
