@@ -1,7 +1,8 @@
 // The results store: one SQLite database (better-sqlite3, WAL, busy timeout) holding sweeps, cells,
 // seed runs, logged series and live rows, with a schema version and forward-only migrations.
-// Opening is safe from several processes at once. This file owns the schema and the connection;
-// the queries live in claims.ts, record.ts (writes) and status.ts, export.ts, cells.ts (reads).
+// Opening is safe from several processes at once, and refuses a file that is not ours before writing
+// to it (store-identity.ts; every store carries our application id). This file owns the schema and
+// the connection; the queries live in claims.ts, record.ts (writes) and status.ts, export.ts, cells.ts.
 
 import Database from "better-sqlite3";
 import { dirname, resolve } from "node:path";
