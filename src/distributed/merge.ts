@@ -5,8 +5,8 @@
 // refused untouched, and a new target is built in a temporary file renamed into place only when the
 // whole merge succeeded (never a half-made target). Returns counts; prints nothing.
 
-import { renameSync, rmSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, renameSync, rmdirSync, rmSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { StoreError, openStore, type DB } from "../sweep/store.js";
 import { ForeignStoreError, identifyStore } from "../sweep/store-identity.js";
 
@@ -77,15 +77,22 @@ export function mergeStores(target: string, sources: readonly string[]): MergeSu
       }
     };
     if (building === null) return run(tgt);
-    const drop = (): void => {
-      for (const f of [building, `${building}-wal`, `${building}-shm`]) rmSync(f, { force: true });
-    };
+    const folderExisted = existsSync(dirname(tgt));
+    let renamed = false;
     try {
       const summary = run(building);
       renameSync(building, tgt);
+      renamed = true;
       return summary;
     } finally {
-      drop();
+      for (const f of [building, `${building}-wal`, `${building}-shm`]) rmSync(f, { force: true });
+      if (!renamed && !folderExisted) {
+        try {
+          rmdirSync(dirname(tgt)); // the folder made for the target, if still empty
+        } catch {
+          /* not empty, or gone */
+        }
+      }
     }
   } finally {
     for (const s of srcs) s.db.close();

@@ -253,6 +253,8 @@ describe("9. merge", () => {
     const target = join(dir, "merged.db");
     refused(await run(["merge", a, b, "--store", target]), /sweep "h" has a different spec/);
     expect(readdirSync(dir)).toEqual([]); // no target, no temporary file
+    refused(await run(["merge", a, b, "--store", join(dir, "sub", "merged.db")]), /different spec/);
+    expect(readdirSync(dir)).toEqual([]); // not even the folder made for it
     const existing = tmpStore("m-existing");
     expect((await run(["merge", a, "--store", existing])).code).toBe(0);
     const before = sha(existing);
