@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keys } from "../../src/distributed/protocol.js";
+import { ProtocolError, checkJobData, keys, makeJobData } from "../../src/distributed/protocol.js";
+import { resolveConfig } from "../../src/experiments/config.js";
+import { cellIdOf, jobIdOf } from "../../src/sweep/spec.js";
 import { SMALL, TINY, cleanupTmp, query, sleep, tmpStore } from "../sweep/helpers.js";
 import { HAVE_REDIS, ensureBuiltDistributed, freePort, gs, startRedis, stop, waitFor, worker, type Proc, type TestRedis } from "./helpers.js";
 
@@ -169,5 +171,15 @@ describe.skipIf(!HAVE_REDIS)("issue 14: Redis misconfiguration and loss", () => 
     rmSync(mine, { recursive: true, force: true });
     await stop(b);
     expect(scratchOf(b.child.pid)).toEqual([]); // a clean stop removes its own
+  });
+});
+
+describe("4. a queued job whose model no arena holds", () => {
+  it("is refused by the worker with the field named, before it trains", () => {
+    const config = resolveConfig({ d_embed: 3_200_000 }); // resolveConfig alone checks field ranges, not the arena
+    const job = { jobId: jobIdOf(config, 0), cellId: cellIdOf(config), seed: 0, config };
+    const data = makeJobData(job, 1000, "s", "big");
+    expect(() => checkJobData(data, job.jobId)).toThrow(ProtocolError);
+    expect(() => checkJobData(data, job.jobId)).toThrow(/d_embed: the mlp needs a \d+ MB arena, more than the 4096 MB/);
   });
 });
