@@ -2,13 +2,14 @@
 // tables to stdout or a file (or, for `all`, three files into a folder). The rows come from
 // src/sweep/export.ts; this file only chooses and writes.
 
-import { createWriteStream, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { createWriteStream } from "node:fs";
+import { join, resolve } from "node:path";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { Option, type Command } from "commander";
 import { EXPORT_TABLES, exportLines, type ExportFormat, type ExportTable } from "../sweep/export.js";
 import { DEFAULT_STORE, openStore, type DB } from "../sweep/store.js";
+import { makeDir } from "../sweep/store-identity.js";
 
 async function writeLines(out: Writable, lines: Iterable<string>): Promise<number> {
   let n = 0;
@@ -45,7 +46,7 @@ export function registerExport(program: Command): void {
         }
         if (opts.table === "all") {
           if (opts.out === undefined) throw new Error("export: --table all needs --out FOLDER");
-          mkdirSync(opts.out, { recursive: true });
+          makeDir(resolve(opts.out), "output folder"); // not a recursive mkdir: that never returns under /proc
           for (const t of EXPORT_TABLES) {
             const path = join(opts.out, `${t}.${opts.format}`);
             const n = await toFile(path, db, t, opts.format, sweep);

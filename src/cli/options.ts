@@ -1,7 +1,7 @@
 // Run-config flags shared by train, calibrate and bench: one flag per config field, parsed into the
 // raw object that resolveConfig validates (so a bad value is reported with the field's name).
 
-import { readFileSync } from "node:fs";
+import { readJsonFile } from "./json-file.js";
 import type { Command } from "commander";
 
 /** flag → config key; every flag takes a value */
@@ -58,11 +58,7 @@ export function rawConfigFromOptions(opts: Record<string, unknown>): Record<stri
   let raw: Record<string, unknown> = {};
   if (typeof opts["config"] === "string") {
     const file = opts["config"];
-    try {
-      raw = JSON.parse(readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new Error(`cannot read config file ${file}: ${(e as Error).message}`);
-    }
+    raw = readJsonFile(file, "config file") as Record<string, unknown>;
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new Error(`config file ${file} must hold a JSON object`);
   }
   for (const [, key] of FLAGS) {

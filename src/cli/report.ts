@@ -3,11 +3,13 @@
 // without training. Only reading inputs, writing the output folder and printing live here; the
 // report itself is src/report/. The store reader is src/sweep/cells.ts.
 
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { loadNpzDir } from "../analysis/paper-files.js";
 import type { CellRecord } from "../analysis/records.js";
 import { writeReport } from "../report/index.js";
 import { loadCellRecords } from "../sweep/cells.js";
+import { makeDir } from "../sweep/store-identity.js";
 
 export const DEFAULT_REPORT_DIR = "./grokscale-results/report";
 
@@ -64,6 +66,11 @@ export function registerReport(program: Command, deps: ReportDeps = {}): void {
       }
       if (cells.length === 0) cmd.error("report: no cells to report");
       const curveCells = flags.curves ? flags.curves.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+      try {
+        makeDir(resolve(flags.out), "report folder"); // not a recursive mkdir: that never returns under /proc
+      } catch (e) {
+        return cmd.error(`report: ${(e as Error).message}`);
+      }
       const out = await writeReport(cells, {
         outDir: flags.out,
         source,

@@ -3,12 +3,15 @@
 // clean stop (checkpoints kept, jobs handed back, exit non-zero with how to resume). The work itself
 // is runSweep in src/sweep/run.ts; this file reads the spec, draws, and prints.
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { Command, Option } from "commander";
 import cliProgress from "cli-progress";
 import { runSweep, type SweepProgress, type SweepSummary } from "../sweep/run.js";
+import { RegistrationAborted } from "../sweep/record.js";
 import { presetSpecs } from "../sweep/preset.js";
 import { SpecError } from "../sweep/spec.js";
+import { checkSweepSize, DEFAULT_MAX_CELLS, DEFAULT_MAX_JOBS } from "../sweep/spec-limits.js";
+import { readJsonFile } from "./json-file.js";
 import { DEFAULT_STORE } from "../sweep/store.js";
 import { runDistributedSweep, type DistributedSummary } from "../distributed/coordinator.js";
 import { parseShard } from "../distributed/jobs.js";
@@ -27,6 +30,8 @@ interface SweepCliOptions {
   shard?: string;
   pollMs?: number;
   redisTimeout?: number;
+  maxCells: number;
+  maxJobs: number;
 }
 
 const positiveInt = (name: string) => (v: string): number => {
@@ -35,19 +40,7 @@ const positiveInt = (name: string) => (v: string): number => {
   return n;
 };
 
-function readSpec(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    throw new Error(`cannot read sweep spec ${path}: ${(err as Error).message}`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new Error(`sweep spec ${path} is not valid JSON: ${(err as Error).message}`);
-  }
-}
+const readSpec = (path: string): unknown => readJsonFile(path, "sweep spec");
 
 export const fmtTime = (s: number | null): string => {
   if (s === null || !Number.isFinite(s)) return "?";
@@ -131,6 +124,8 @@ export function registerSweep(program: Command): void {
     .option("--shard <I/N>", "run only slice I of N (0-based) of the jobs, for array jobs; merge the stores with `grokscale merge`")
     .addOption(new Option("--poll-ms <ms>", "with --redis: ms between looks at the queue").argParser(positiveInt("--poll-ms")).hideHelp())
     .option("--redis-timeout <s>", "with --redis: exit with an error when Redis is unreachable this long (default 60)", positiveInt("--redis-timeout"))
+    .option("--max-cells <n>", "refuse a spec with more cells than this", positiveInt("--max-cells"), DEFAULT_MAX_CELLS)
+    .option("--max-jobs <n>", "refuse a spec with more jobs (cells x seeds) than this", positiveInt("--max-jobs"), DEFAULT_MAX_JOBS)
     .action(async (specPath: string | undefined, opts: SweepCliOptions) => {
       if ((specPath === undefined) === (opts.preset === undefined)) {
         throw new Error("sweep: give either a spec file or --preset NAME");
@@ -144,6 +139,14 @@ export function registerSweep(program: Command): void {
         opts.preset !== undefined
           ? presetSpecs(opts.preset).map((e) => ({ source: `preset ${opts.preset} (${e.id}: ${e.spec.name})`, spec: e.spec }))
           : [{ source: specPath!, spec: readSpec(specPath!) }];
+      for (const { source, spec } of specs) {
+        try {
+          checkSweepSize(spec, { maxCells: opts.maxCells, maxJobs: opts.maxJobs }); // counted, not built: refused up front
+        } catch (err) {
+          if (err instanceof SpecError) throw new Error(`sweep spec ${source}: ${err.message.replace(/^\(spec\): /, "")}`);
+          throw err;
+        }
+      }
       const again = opts.preset !== undefined ? `--preset ${opts.preset}` : specPath;
       const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
       if (opts.redis === undefined && (opts.queue !== undefined || opts.redisTimeout !== undefined)) {
@@ -192,12 +195,18 @@ export function registerSweep(program: Command): void {
                 checkpointEvery: opts.checkpointEvery,
                 signal: ac.signal,
                 onProgress: display.update,
+                onNotice: (m: string) => process.stderr.write(`${m}\n`),
                 ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
                 ...(opts.runner !== undefined ? { runner: opts.runner } : {}),
               }),
             );
           } catch (err) {
             if (err instanceof SpecError) throw new Error(`sweep spec ${source}: ${err.message}`);
+            if (err instanceof RegistrationAborted) {
+              process.stderr.write(`${err.message}; run it again with: grokscale sweep ${again} --store ${opts.store}${where}\n`);
+              process.exitCode = signal === "SIGTERM" ? 143 : 130;
+              return;
+            }
             throw err;
           } finally {
             display.stop();
@@ -212,7 +221,15 @@ export function registerSweep(program: Command): void {
         process.off("SIGTERM", onSignal);
       }
       if (opts.json) process.stdout.write(`${JSON.stringify(summaries.length === 1 ? summaries[0] : summaries)}\n`);
-      if (summaries.some((x) => x.interrupted)) {
+      const lost = summaries.map((x) => (x as Partial<DistributedSummary>).lost).find((m) => m !== undefined);
+      if (lost !== undefined) {
+        const left = summaries.at(-1)!.left;
+        process.stderr.write(
+          `${lost}; ${left} job(s) of the sweep are unfinished (finished results are safe in ${opts.store}); ` +
+            `queue them again with: grokscale sweep ${again} --store ${opts.store}${where}\n`,
+        );
+        process.exitCode = 1;
+      } else if (summaries.some((x) => x.interrupted)) {
         process.stderr.write(
           opts.redis !== undefined
             ? `interrupted: queued jobs stay queued and keep running on the workers; collect them with: grokscale sweep ${again} --store ${opts.store}${where}\n`

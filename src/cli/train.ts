@@ -1,11 +1,13 @@
 // `grokscale train`: one cell over S seeds, each independent and deterministic. Prints progress to
 // stderr, a summary (or --json) to stdout, and with --out writes summary.json and the per-step log.
 
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { makeDir } from "../sweep/store-identity.js";
 import type { Command } from "commander";
 import { resolveConfig } from "../experiments/config.js";
+import { arenaOverflow } from "../models/limits.js";
 import { summarizeCell } from "../train/summary.js";
 import type { RunConfig } from "../experiments/config.js";
 import { WorkerPool } from "../sweep/pool.js";
@@ -27,6 +29,8 @@ export function registerTrain(program: Command): void {
     .option("--quiet", "no progress lines")
     .action(async (opts: Record<string, unknown>) => {
       const cfg = resolveConfig(rawConfigFromOptions(opts));
+      const over = arenaOverflow(cfg);
+      if (over !== null) throw new Error(`invalid config field "${over.field}": ${over.message}`);
       const nSeeds = intFlag("--seeds", opts["seeds"]);
       const seed0 = intFlag("--seed0", opts["seed0"], 0);
       const t0 = performance.now();
@@ -37,7 +41,7 @@ export function registerTrain(program: Command): void {
       const summary = summarizeCell(cfg, results, (performance.now() - t0) / 1000);
       if (typeof opts["out"] === "string") {
         const dir = opts["out"];
-        mkdirSync(dir, { recursive: true });
+        makeDir(resolve(dir), "output folder"); // not a recursive mkdir: that never returns under /proc
         writeFileSync(join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
         const lines = [["seed", ...LOG_COLUMNS, "norms"].join(",")];
         for (const r of results) for (const row of r.log) lines.push([r.seed, ...LOG_COLUMNS.map((c) => row[c]), JSON.stringify(row.norms).replace(/,/g, ";")].join(","));

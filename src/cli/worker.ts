@@ -3,7 +3,9 @@
 // job event; SIGTERM/SIGINT checkpoint the running jobs and hand them back to the queue, then exit 0
 // (a second signal exits at once). The work is runQueueWorker in src/distributed/worker.ts.
 
+import { resolve } from "node:path";
 import { Command, Option } from "commander";
+import { makeDir } from "../sweep/store-identity.js";
 import { DEFAULT_QUEUE } from "../distributed/protocol.js";
 import { runQueueWorker, type WorkerEvent } from "../distributed/worker.js";
 
@@ -22,6 +24,7 @@ interface WorkerCliOptions {
   stalledMs?: number;
   redisTimeout?: number;
   runner?: string;
+  idleNoticeMs?: number;
 }
 
 const short = (id: string): string => id.slice(0, 12);
@@ -58,7 +61,9 @@ export function registerWorker(program: Command): void {
     .addOption(new Option("--lock-ms <ms>", "job lock duration: a dead worker's job is retaken after about this").argParser(positiveInt("--lock-ms")).hideHelp())
     .addOption(new Option("--stalled-ms <ms>", "interval of the stalled-job check").argParser(positiveInt("--stalled-ms")).hideHelp())
     .addOption(new Option("--runner <module>", "job runner module (tests)").hideHelp())
+    .addOption(new Option("--idle-notice-ms <ms>", "warn after this long without a job on a queue no coordinator uses").argParser(positiveInt("--idle-notice-ms")).hideHelp())
     .action(async (opts: WorkerCliOptions) => {
+      if (opts.checkpointDir !== undefined) makeDir(resolve(opts.checkpointDir), "checkpoint folder"); // fails fast (e.g. under /proc)
       const ac = new AbortController();
       let signalled = false;
       const onSignal = (sig: NodeJS.Signals): void => {
@@ -75,12 +80,13 @@ export function registerWorker(program: Command): void {
           queue: opts.queue,
           ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
           signal: ac.signal,
-          onEvent: (e) => process.stdout.write(`${line(e)}\n`),
+          onEvent: (e) => (e.kind === "warning" ? process.stderr : process.stdout).write(`${line(e)}\n`),
           ...(opts.checkpointDir !== undefined ? { checkpointDir: opts.checkpointDir } : {}),
           ...(opts.lockMs !== undefined ? { lockMs: opts.lockMs } : {}),
           ...(opts.stalledMs !== undefined ? { stalledMs: opts.stalledMs } : {}),
           ...(opts.redisTimeout !== undefined ? { redisTimeoutMs: opts.redisTimeout * 1000 } : {}),
           ...(opts.runner !== undefined ? { runner: opts.runner } : {}),
+          ...(opts.idleNoticeMs !== undefined ? { idleNoticeMs: opts.idleNoticeMs } : {}),
         });
         process.stdout.write(
           `worker ${summary.worker}: completed ${summary.completed}, handed back ${summary.released}, failed ${summary.failed}\n`,

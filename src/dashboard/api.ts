@@ -4,6 +4,7 @@
 // (ids are 64-hex hashes, numbers bounded, unknown query keys refused) so bad input is a 400 before
 // any query runs. Nothing here writes to the store; statistics come from experiments.ts.
 
+import { basename } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { LogRow } from "../train/types.js";
 import type { CellSeries } from "../analysis/records.js";
@@ -16,7 +17,12 @@ export interface ApiDeps {
   reader: StoreReader;
   analysis: AnalysisCache;
   hub: LiveHub;
+  /** open /api/live streams allowed per remote address (default DEFAULT_STREAMS_PER_CLIENT) */
+  maxStreamsPerClient?: number;
 }
+
+/** Open event streams one remote address may hold (a browser tab holds one). */
+export const DEFAULT_STREAMS_PER_CLIENT = 16;
 
 export const HEX_ID = "^[0-9a-f]{64}$";
 const SWEEP_NAME = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
@@ -55,7 +61,10 @@ function meanRows(s: CellSeries): Record<string, number>[] {
   }));
 }
 
-export function registerApi(app: FastifyInstance, { reader, analysis, hub }: ApiDeps): void {
+export function registerApi(app: FastifyInstance, { reader, analysis, hub, maxStreamsPerClient }: ApiDeps): void {
+  const streamCap = maxStreamsPerClient ?? DEFAULT_STREAMS_PER_CLIENT;
+  const streams = new Map<string, number>(); // open /api/live streams per remote address
+  const storeName = basename(reader.path); // the file name only: the absolute path is nobody's business
   /** Per-cell statistics; the tables still load (without them) when the analysis fails on this store. */
   const cellStats = async (): Promise<{ stats: Map<string, CellStats>; fingerprint: string | null; analysis_error: string | null }> => {
     try {
@@ -68,13 +77,13 @@ export function registerApi(app: FastifyInstance, { reader, analysis, hub }: Api
   };
 
   app.get("/api/health", { schema: { querystring: noQuery } }, async () =>
-    reader.read((db) => ({ ok: true, read_only: true, store: reader.path, schema_version: db.pragma("user_version", { simple: true }) })),
+    reader.read((db) => ({ ok: true, read_only: true, store: storeName, schema_version: db.pragma("user_version", { simple: true }) })),
   );
 
   app.get("/api/sweeps", { schema: { querystring: noQuery } }, async () => {
     const st = await reader.read((db) => sweeps(db, reader.path));
     // a big sweep has thousands of unfinished jobs: the page lists the first ones
-    return { ...st, sweeps: st.sweeps.map((s) => ({ ...s, unfinished_total: s.unfinished.length, unfinished: s.unfinished.slice(0, 100) })) };
+    return { ...st, store: storeName, sweeps: st.sweeps.map((s) => ({ ...s, unfinished_total: s.unfinished.length, unfinished: s.unfinished.slice(0, 100) })) };
   });
 
   app.get<{ Querystring: { sweep?: string } }>(
@@ -157,6 +166,20 @@ export function registerApi(app: FastifyInstance, { reader, analysis, hub }: Api
       schema: { querystring: { type: "object", properties: { job: { type: "string", pattern: HEX_ID } }, additionalProperties: false } },
     },
     async (req, reply) => {
+      const addr = req.socket.remoteAddress ?? "?";
+      const open0 = streams.get(addr) ?? 0;
+      if (open0 >= streamCap) {
+        return reply.code(429).header("retry-after", "5").send({ error: "too many streams", message: `at most ${streamCap} live streams per client` });
+      }
+      streams.set(addr, open0 + 1);
+      let counted = true;
+      const uncount = (): void => {
+        if (!counted) return;
+        counted = false;
+        const n = (streams.get(addr) ?? 1) - 1;
+        if (n <= 0) streams.delete(addr);
+        else streams.set(addr, n);
+      };
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -177,6 +200,7 @@ export function registerApi(app: FastifyInstance, { reader, analysis, hub }: Api
         },
       };
       res.on("close", () => {
+        uncount();
         open = false;
         remove?.();
       });

@@ -1,7 +1,8 @@
 // The dashboard server: a fastify app over one read-only results store, serving the page, its vendor
 // scripts and the JSON/SSE API. It binds 127.0.0.1 unless told otherwise, refuses traversal attempts
 // and other malformed paths (400), unknown paths (404, JSON), foreign Host headers on a loopback bind
-// (421, against DNS rebinding), and answers 503 while the store stays locked. It never writes the store.
+// (421, against DNS rebinding) and requests with several Host headers (400), caps the live streams
+// of one client address (429), and answers 503 while the store stays locked. It never writes the store.
 // buildServer returns the app unstarted (tests inject requests); startServer listens.
 
 import { readFile } from "node:fs/promises";
@@ -29,6 +30,8 @@ export interface ServerOptions {
   busyRetryMs?: number;
   /** fastify's request log (default off) */
   logger?: boolean;
+  /** open live streams allowed per remote address (default 16) */
+  maxStreamsPerClient?: number;
 }
 
 export const DEFAULT_PORT = 8177;
@@ -70,6 +73,9 @@ export async function buildServer(opts: ServerOptions): Promise<Dashboard> {
 
   app.addHook("onRequest", async (req, reply) => {
     if (badPath(req.raw.url ?? "/")) return reply.code(400).send({ error: "bad request", message: "malformed or traversing path" });
+    let hosts = 0;
+    for (let i = 0; i < req.raw.rawHeaders.length; i += 2) if (req.raw.rawHeaders[i]!.toLowerCase() === "host") hosts++;
+    if (hosts > 1) return reply.code(400).send({ error: "bad request", message: "more than one Host header" });
     if (LOOPBACK.has(host)) {
       const h = (req.headers.host ?? "").replace(/:\d+$/, "");
       if (!LOOPBACK.has(h)) return reply.code(421).send({ error: "misdirected request", message: `host ${h} is not served here` });
@@ -92,7 +98,7 @@ export async function buildServer(opts: ServerOptions): Promise<Dashboard> {
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: "not found", message: `${req.method} ${req.url.split("?")[0]}` }));
 
-  registerApi(app, { reader, analysis, hub });
+  registerApi(app, { reader, analysis, hub, ...(opts.maxStreamsPerClient !== undefined ? { maxStreamsPerClient: opts.maxStreamsPerClient } : {}) });
 
   const serve = (name: string) => async (_req: unknown, reply: import("fastify").FastifyReply) => {
     const f = files.get(name);

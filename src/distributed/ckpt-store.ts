@@ -3,7 +3,7 @@
 // folder the user names on a shared filesystem (checkpoints.ts files). Either way the trainer writes
 // into a local folder; this file moves bytes between it and the shared place. No training here.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
@@ -38,12 +38,42 @@ return 1`;
 
 const fileName = (step: number): string => `${String(step).padStart(12, "0")}.ckpt`;
 
+/**
+ * Removes scratch folders of workers of this host that are gone (killed before they could clean up):
+ * `grokscale-worker-<pid>-*` whose pid no longer exists. Returns the removed paths.
+ */
+export function removeStaleScratch(dir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = /^grokscale-worker-(\d+)-[A-Za-z0-9]{6}$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+      continue; // alive
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ESRCH") continue; // alive under another user
+    }
+    rmSync(join(dir, name), { recursive: true, force: true });
+    removed.push(join(dir, name));
+  }
+  return removed;
+}
+
 /** Checkpoints kept in Redis under grokscale:<queue>:ckpt:<jobId>, with a scratch folder per worker. */
 export class RedisCheckpoints implements CheckpointPlace {
   private readonly scratch: string;
 
   constructor(private readonly redis: Redis, private readonly queue: string) {
-    this.scratch = mkdtempSync(join(tmpdir(), "grokscale-worker-"));
+    removeStaleScratch(tmpdir());
+    this.scratch = mkdtempSync(join(tmpdir(), `grokscale-worker-${process.pid}-`));
   }
 
   localDir(jobId: string): string {

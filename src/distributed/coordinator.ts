@@ -7,13 +7,13 @@
 import { Queue, type Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
 import { heartbeat, ownerId, release } from "../sweep/claims.js";
-import { noteStart, outcomeOf, recordDone, recordFailed, registerSweep } from "../sweep/record.js";
+import { noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "../sweep/record.js";
 import type { ActiveJob, SweepProgress, SweepSummary } from "../sweep/run.js";
 import { resolveSweepSpec, type Job } from "../sweep/spec.js";
 import { DEFAULT_STORE, openStore, type DB } from "../sweep/store.js";
 import { codeVersion as currentCodeVersion } from "../sweep/version.js";
 import { claimJob, countsOf, jobLabels, shardJobs, statusesOf, type Shard } from "./jobs.js";
-import { acquireQueue, refreshQueue, releaseQueue } from "./lock.js";
+import { acquireQueue, refreshLease, releaseQueue } from "./lock.js";
 import {
   DEFAULT_QUEUE, JOB_NAME, ProtocolError, checkQueueName, decodeResult, keys, makeJobData, resultMismatch,
   type QueueJobData, type QueueProgress, type StartNote,
@@ -52,6 +52,8 @@ export interface DistributedSummary extends SweepSummary {
   shard: string | null;
   /** results refused: not asked for, undecodable, or for another config or seed */
   rejected: { jobId: string; reason: string }[];
+  /** set when Redis lost the queue's state (restarted empty, flushed): what happened */
+  lost?: string;
 }
 
 interface InFlight {
@@ -63,6 +65,7 @@ interface InFlight {
 
 class LostClaim extends Error {}
 class LeaseLost extends Error {}
+class QueueStateLost extends Error {}
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
@@ -92,7 +95,7 @@ export async function runDistributedSweep(spec: unknown, opts: DistributedSweepO
   try {
     await acquireQueue(client, queueName, owner);
     db = openStore(storePath);
-    registerSweep(db, sweep, version);
+    await registerSweepAsync(db, sweep, version, opts.signal);
     const jobs = shardJobs(sweep, opts.shard);
     const done0 = countsOf(db, jobs.map((j) => j.jobId)).done;
     const summary: DistributedSummary = {
@@ -103,7 +106,13 @@ export async function runDistributedSweep(spec: unknown, opts: DistributedSweepO
     if (done0 < jobs.length && !opts.signal?.aborted) {
       queue = new Queue(queueName, { connection: bullConnection(opts.redis, 2) });
       queue.on("error", (err) => (connError = err.message)); // the cause, for the message if Redis stays away
-      await collectLoop({ db, queue, client, jobs, summary, owner, t0, queueName, labels: jobLabels(sweep), opts, cause: () => connError });
+      try {
+        await collectLoop({ db, queue, client, jobs, summary, owner, t0, queueName, labels: jobLabels(sweep), opts, cause: () => connError });
+      } catch (err) {
+        if (!(err instanceof QueueStateLost)) throw err;
+        summary.lost = err.message; // the store is consistent (claims handed back); the caller says how to resume
+        summary.interrupted = true;
+      }
     } else summary.interrupted = opts.signal?.aborted === true && done0 < jobs.length;
     const after = countsOf(db, jobs.map((j) => j.jobId));
     summary.left = jobs.length - after.done;
@@ -300,7 +309,19 @@ async function collectLoop(c: LoopCtx): Promise<void> {
             if (now - lastBeat >= beatMs || inflight.size === 0) {
               lastBeat = now;
               heartbeat(db, owner, [...active.values()].map((a) => ({ jobId: a.jobId, step: a.step })), now);
-              if (!(await refreshQueue(client, c.queueName, owner))) throw new LeaseLost(`lost the coordinator lease on queue "${c.queueName}" (another coordinator took it over)`);
+              const lease = await refreshLease(client, c.queueName, owner);
+              if (lease === "taken") throw new LeaseLost(`lost the coordinator lease on queue "${c.queueName}" (another coordinator took it over)`);
+              if (lease === "missing") {
+                // the lease key is gone: Redis lost its data if the queued jobs are gone too; else it only lapsed
+                const ids = [...inflight.keys()].slice(0, 50);
+                const present = await Promise.all(ids.map((id) => queue.getJob(id).then((j) => j !== undefined && j !== null)));
+                if (ids.length > 0 && !present.some(Boolean)) {
+                  throw new QueueStateLost(
+                    `Redis lost the state of queue "${c.queueName}" (restarted empty or flushed): ${inflight.size} queued job(s) are gone`,
+                  );
+                }
+                await acquireQueue(client, c.queueName, owner);
+              }
               await claimAndEnqueue(); // claims that lapsed elsewhere, and jobs of a finished neighbour
             }
             await report(now);
@@ -310,7 +331,7 @@ async function collectLoop(c: LoopCtx): Promise<void> {
         lastOk = Date.now();
       } catch (err) {
         lastError = err instanceof Error ? err.message : String(err);
-        if (err instanceof LeaseLost) throw err;
+        if (err instanceof LeaseLost || err instanceof QueueStateLost) throw err;
         // Redis or the store is unavailable: retry, and give up when it lasts
         if (Date.now() - lastOk > limitMs) {
           const why = client.status === "ready" ? lastError : c.cause() || lastError;

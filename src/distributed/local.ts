@@ -7,8 +7,8 @@ import { availableParallelism } from "node:os";
 import { jobCheckpointDir, removeCheckpoints } from "../sweep/checkpoints.js";
 import { heartbeat, ownerId, release } from "../sweep/claims.js";
 import { WorkerPool, type TaskOutcome } from "../sweep/pool.js";
-import { noteStart, outcomeOf, recordDone, recordFailed, registerSweep } from "../sweep/record.js";
-import type { ActiveJob, RunSweepOptions, SweepSummary } from "../sweep/run.js";
+import { noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "../sweep/record.js";
+import { noticeRejected, type ActiveJob, type RunSweepOptions, type SweepSummary } from "../sweep/run.js";
 import { resolveSweepSpec, type Job } from "../sweep/spec.js";
 import { checkpointRoot, DEFAULT_STORE, openStore, type DB } from "../sweep/store.js";
 import { codeVersion as currentCodeVersion } from "../sweep/version.js";
@@ -27,7 +27,7 @@ export async function runShard(spec: unknown, opts: ShardOptions): Promise<Sweep
   const t0 = Date.now();
   const db = openStore(storePath);
   try {
-    registerSweep(db, sweep, version);
+    await registerSweepAsync(db, sweep, version, opts.signal);
     const jobs = shardJobs(sweep, opts.shard);
     const ids = jobs.map((j) => j.jobId);
     const done0 = countsOf(db, ids).done;
@@ -139,6 +139,7 @@ async function execute(db: DB, jobs: Job[], labels: Map<string, string>, summary
               {
                 onStarted: (from, rejected) => {
                   entry.fromStep = entry.step = from;
+                  noticeRejected(o.onNotice, job.jobId, from, rejected);
                   try {
                     noteStart(db, job.jobId, owner, from, rejected);
                   } catch {

@@ -46,6 +46,20 @@ export async function refreshQueue(redis: Redis, queue: string, owner: string, l
   return (await redis.eval(REFRESH, 1, keys.coordinator(queue), owner, String(leaseMs))) === 1;
 }
 
+const REFRESH_STATE = `local cur = redis.call('GET', KEYS[1])
+if cur == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if cur then return -1 end
+return 0`;
+
+/**
+ * Extends the lease and says what was found: "ok" (ours), "taken" (another coordinator holds it) or
+ * "missing" (it lapsed, or Redis lost its data: the caller tells the two apart).
+ */
+export async function refreshLease(redis: Redis, queue: string, owner: string, leaseMs = LEASE_MS): Promise<"ok" | "taken" | "missing"> {
+  const r = await redis.eval(REFRESH_STATE, 1, keys.coordinator(queue), owner, String(leaseMs));
+  return r === 1 ? "ok" : r === -1 ? "taken" : "missing";
+}
+
 export async function releaseQueue(redis: Redis, queue: string, owner: string): Promise<void> {
   await redis.eval(RELEASE, 1, keys.coordinator(queue), owner);
 }

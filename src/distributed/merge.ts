@@ -1,10 +1,14 @@
 // Merging results stores (the shards of an array job, or stores from several machines) into one:
 // sweeps, cells, runs with their series, and sweep memberships are copied; a job finished in both
 // must hold the same results (same bits, series included) or the merge is refused, naming the job,
-// and nothing is written. Sources are opened read-only. Returns counts; prints nothing.
+// and nothing is written. Sources are opened read-only; a target that is not a grokscale store is
+// refused untouched, and a new target is built in a temporary file renamed into place only when the
+// whole merge succeeded (never a half-made target). Returns counts; prints nothing.
 
-import { resolve } from "node:path";
+import { existsSync, renameSync, rmdirSync, rmSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { StoreError, openStore, type DB } from "../sweep/store.js";
+import { ForeignStoreError, identifyStore } from "../sweep/store-identity.js";
 
 export class MergeConflictError extends Error {}
 
@@ -50,15 +54,45 @@ export function mergeStores(target: string, sources: readonly string[]): MergeSu
   const srcs: { path: string; db: DB }[] = [];
   try {
     for (const path of paths) srcs.push({ path, db: openStore(path, { readonly: true }) });
-    const db = openStore(tgt);
+    let kind: ReturnType<typeof identifyStore>;
     try {
-      const summary: MergeSummary = { target: tgt, sources: [], sweeps_added: 0, cells_added: 0 };
-      db.transaction(() => {
-        for (const s of srcs) summary.sources.push(mergeOne(db, s.db, s.path, tgt, summary));
-      }).immediate();
+      kind = identifyStore(tgt);
+    } catch (err) {
+      if (err instanceof ForeignStoreError) throw new StoreError(`merge target: ${err.message}`);
+      throw err;
+    }
+    // an existing store is merged into in one transaction (other processes may be using it);
+    // a new one is built aside and renamed into place once complete
+    const building = kind === "ours" ? null : `${tgt}.merging-${process.pid}`;
+    const run = (file: string): MergeSummary => {
+      const db = openStore(file);
+      try {
+        const summary: MergeSummary = { target: tgt, sources: [], sweeps_added: 0, cells_added: 0 };
+        db.transaction(() => {
+          for (const s of srcs) summary.sources.push(mergeOne(db, s.db, s.path, tgt, summary));
+        }).immediate();
+        return summary;
+      } finally {
+        db.close();
+      }
+    };
+    if (building === null) return run(tgt);
+    const folderExisted = existsSync(dirname(tgt));
+    let renamed = false;
+    try {
+      const summary = run(building);
+      renameSync(building, tgt);
+      renamed = true;
       return summary;
     } finally {
-      db.close();
+      for (const f of [building, `${building}-wal`, `${building}-shm`]) rmSync(f, { force: true });
+      if (!renamed && !folderExisted) {
+        try {
+          rmdirSync(dirname(tgt)); // the folder made for the target, if still empty
+        } catch {
+          /* not empty, or gone */
+        }
+      }
     }
   } finally {
     for (const s of srcs) s.db.close();
@@ -130,8 +164,21 @@ function mergeOne(db: DB, src: DB, srcPath: string, tgtPath: string, total: Merg
       out.updated++;
     } else out.skipped++;
   }
-  // memberships (after the runs and cells they reference)
-  for (const m of src.prepare(`SELECT * FROM sweep_cells`).all() as Row[]) insert("sweep_cells", m, "INSERT OR IGNORE");
+  // memberships (after the runs and cells they reference); one sweep position holds one cell with one label
+  const atPos = db.prepare(`SELECT cell_id, experiment, arm, label FROM sweep_cells WHERE sweep = ? AND position = ?`);
+  for (const m of src.prepare(`SELECT * FROM sweep_cells`).all() as Row[]) {
+    const t = atPos.get(m["sweep"], m["position"]) as Row | undefined;
+    if (t !== undefined) {
+      const diff = (["cell_id", "experiment", "arm", "label"] as const).find((k) => t[k] !== m[k]);
+      if (diff !== undefined) {
+        throw new MergeConflictError(
+          `sweep "${String(m["sweep"])}" cell #${String(m["position"])} has ${diff} ${JSON.stringify(m[diff])} in ${srcPath} ` +
+            `but ${JSON.stringify(t[diff])} in ${tgtPath}; refusing to merge them`,
+        );
+      }
+    }
+    insert("sweep_cells", m, "INSERT OR IGNORE");
+  }
   for (const m of src.prepare(`SELECT * FROM sweep_jobs`).all() as Row[]) insert("sweep_jobs", m, "INSERT OR IGNORE");
   return out;
 }

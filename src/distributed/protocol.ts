@@ -5,6 +5,7 @@
 
 import { z } from "zod";
 import { canonicalJson, resolveConfig, type RunConfig } from "../experiments/config.js";
+import { arenaOverflow } from "../models/limits.js";
 import { cellIdOf, jobIdOf, type Job } from "../sweep/spec.js";
 import type { SeedResult } from "../train/types.js";
 
@@ -113,6 +114,8 @@ export function checkJobData(data: unknown, queueId: string | undefined): QueueJ
   } catch (err) {
     throw new ProtocolError(`job config rejected by this worker: ${(err as Error).message}`);
   }
+  const over = arenaOverflow(config);
+  if (over !== null) throw new ProtocolError(`job config rejected by this worker: ${over.field}: ${over.message}`);
   if (canonicalJson(config) !== canonicalJson(d.config)) {
     throw new ProtocolError("job config resolves differently in this worker (another grokscale version?)");
   }

@@ -4,23 +4,20 @@
 // No queue logic here; coordinator.ts and worker.ts use these.
 
 import { Redis, type RedisOptions } from "ioredis";
+import { parseRedisUrl, RedisUrlError } from "./redis-url.js";
 
 export class RedisUnreachableError extends Error {}
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 5000;
 
-/** Validates a Redis URL (redis:// or rediss://, with a host); returns it unchanged. */
+/** Validates a Redis URL (redis-url.ts: scheme, host, port, database index); returns it unchanged. */
 export function checkRedisUrl(url: string): string {
-  let u: URL;
   try {
-    u = new URL(url);
-  } catch {
-    throw new RedisUnreachableError(`invalid Redis URL ${JSON.stringify(url)}: expected redis://HOST[:PORT][/DB]`);
+    parseRedisUrl(url);
+  } catch (err) {
+    if (err instanceof RedisUrlError) throw new RedisUnreachableError(err.message);
+    throw err;
   }
-  if (u.protocol !== "redis:" && u.protocol !== "rediss:") {
-    throw new RedisUnreachableError(`invalid Redis URL ${JSON.stringify(url)}: the scheme must be redis:// or rediss://`);
-  }
-  if (u.hostname === "") throw new RedisUnreachableError(`invalid Redis URL ${JSON.stringify(url)}: no host`);
   return url;
 }
 
@@ -65,8 +62,12 @@ export function bullConnection(url: string, retries: number | null = null): Bull
  */
 export async function probeRedis(url: string, timeoutMs: number = DEFAULT_CONNECT_TIMEOUT_MS): Promise<string> {
   checkRedisUrl(url);
+  const { db } = parseRedisUrl(url);
   const seen: { error: Error | null } = { error: null };
-  const r = new Redis(url, {
+  // database 0 first, then an explicit SELECT: a refused index is a clear error, not a later surprise
+  const atZero = new URL(url);
+  atZero.pathname = "";
+  const r = new Redis(atZero.toString(), {
     lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null,
   });
   r.on("error", (err: Error) => (seen.error = err));
@@ -81,9 +82,15 @@ export async function probeRedis(url: string, timeoutMs: number = DEFAULT_CONNEC
       })(),
       timer,
     ]);
+    try {
+      await r.select(db);
+    } catch (err) {
+      throw new RedisUnreachableError(`Redis at ${redactUrl(url)} refuses database ${db} (${(err as Error).message}); use an index it has, e.g. /0`);
+    }
     const info = await r.info("server");
     return /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? "unknown";
   } catch (err) {
+    if (err instanceof RedisUnreachableError) throw err;
     const why = seen.error?.message ?? (err as Error).message;
     throw new RedisUnreachableError(`cannot reach Redis at ${redactUrl(url)}: ${why}`);
   } finally {

@@ -12,7 +12,7 @@ import {
   DEFAULT_QUEUE, ProtocolError, checkJobData, checkQueueName, encodeResult, keys,
   type QueueJobData, type QueueProgress, type StartNote,
 } from "./protocol.js";
-import { bullConnection, openClient, probeRedis, Watchdog } from "./redis.js";
+import { bullConnection, openClient, probeRedis, redactUrl, Watchdog } from "./redis.js";
 
 export interface QueueWorkerOptions {
   redis: string;
@@ -29,6 +29,8 @@ export interface QueueWorkerOptions {
   stalledMs?: number;
   /** give up when Redis has been unreachable this long (default 120 s) */
   redisTimeoutMs?: number;
+  /** warn when no job came for this long and no coordinator uses the queue (default 60 s) */
+  idleNoticeMs?: number;
   /** aborting checkpoints the running jobs, hands them back and ends the worker */
   signal?: AbortSignal;
   onEvent?: (e: WorkerEvent) => void;
@@ -76,6 +78,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<WorkerSu
   const place: CheckpointPlace = opts.checkpointDir ? new FolderCheckpoints(opts.checkpointDir) : new RedisCheckpoints(client, queue);
   const pool = new WorkerPool(threads, opts.runner);
   let stopping = false;
+  let gotJob = false;
   let fatalStop: (msg: string) => void = () => {};
 
   const processJob = async (job: BullJob, token?: string): Promise<string> => {
@@ -89,6 +92,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<WorkerSu
       throw new UnrecoverableError(message);
     }
     const { jobId, seed, config } = data;
+    gotJob = true;
     await place.fetch(jobId).catch((err: unknown) => {
       emit({ kind: "warning", message: `checkpoint of ${jobId.slice(0, 12)} not fetched, starting it over: ${String(err)}` });
     });
@@ -104,6 +108,9 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<WorkerSu
       {
         onStarted: (from, rejected) => {
           fromStep = from;
+          for (const r of rejected) {
+            emit({ kind: "warning", message: `job ${jobId.slice(0, 12)}: checkpoint of step ${r.step} rejected (${r.reason}); resuming from ${from > 0 ? `step ${from}` : "the start"}` });
+          }
           const note: StartNote = { owner: me, from_step: from, rejected, at: new Date().toISOString() };
           client.rpush(keys.starts(queue, jobId), JSON.stringify(note)).catch(() => {});
           client.pexpire(keys.starts(queue, jobId), 30 * 24 * 3600 * 1000).catch(() => {});
@@ -195,6 +202,22 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<WorkerSu
   const dog = new Watchdog(client, opts.redisTimeoutMs ?? 120_000, fatalStop);
 
   emit({ kind: "ready", worker: me, queue, redisVersion, threads });
+  // a worker on a queue nobody feeds would wait silently: say so once, while it stays so
+  const idleMs = opts.idleNoticeMs ?? 60_000;
+  let warnedIdle = false;
+  const idle = setInterval(() => {
+    if (stopping || gotJob || warnedIdle) return;
+    client.exists(keys.coordinator(queue)).then((n) => {
+      if (n !== 0 || gotJob || warnedIdle) return;
+      warnedIdle = true;
+      emit({
+        kind: "warning",
+        message: `no job for ${Math.round(idleMs / 1000)} s and no coordinator is using queue "${queue}" at ${redactUrl(opts.redis)}; ` +
+          `start one with \`grokscale sweep SPEC --redis URL --queue ${queue}\`, or check --queue and the URL's database`,
+      });
+    }, () => {});
+  }, idleMs);
+  idle.unref();
   const running = worker.run().catch((err: unknown) => {
     fatal ??= `queue worker stopped: ${String(err)}`;
     stop();
@@ -209,6 +232,7 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<WorkerSu
       await Promise.race([worker.close(true), new Promise((r) => setTimeout(r, 3000).unref())]);
     }
   } finally {
+    clearInterval(idle);
     dog.stop();
     opts.signal?.removeEventListener("abort", stop);
     await pool.close();

@@ -16,44 +16,91 @@ export interface Registered {
   retried: number;
 }
 
-/** Stores the sweep, its cells and its jobs (new jobs pending, known ones untouched). */
+/** Raised by registerSweepAsync when its signal aborts: the registration was rolled back. */
+export class RegistrationAborted extends Error {}
+
+/** Rows written between yields to the event loop (so a signal is seen within a fraction of a second). */
+const CHUNK = 2000;
+
+/**
+ * The registration's statements, as a generator that yields every CHUNK rows: run to the end inside
+ * one transaction by registerSweep, or across event-loop turns by registerSweepAsync.
+ */
+function* registering(db: DB, sweep: ResolvedSweep, codeVersion: string): Generator<void, Registered> {
+  const now = nowIso();
+  db.prepare(
+    `INSERT INTO sweeps(name, spec_json, seeds_json, code_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT(name) DO UPDATE SET spec_json = excluded.spec_json, seeds_json = excluded.seeds_json,
+       code_version = excluded.code_version, updated_at = excluded.updated_at`,
+  ).run(sweep.name, canonicalJson(sweep.spec), JSON.stringify(sweep.seeds), codeVersion, now, now);
+  const cell = db.prepare(`INSERT OR IGNORE INTO cells(id, config_json, created_at) VALUES (?, ?, ?)`);
+  db.prepare(`DELETE FROM sweep_cells WHERE sweep = ?`).run(sweep.name);
+  const member = db.prepare(
+    `INSERT OR IGNORE INTO sweep_cells(sweep, cell_id, position, experiment, arm, label) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  for (let i = 0; i < sweep.cells.length; i++) {
+    const c = sweep.cells[i]!;
+    cell.run(c.cellId, canonicalJson(c.config), now);
+    member.run(sweep.name, c.cellId, i, c.experiment, c.arm, c.label);
+    if (i % CHUNK === CHUNK - 1) yield;
+  }
+  const run = db.prepare(`INSERT OR IGNORE INTO runs(job_id, cell_id, seed, status, created_at) VALUES (?, ?, ?, 'pending', ?)`);
+  db.prepare(`DELETE FROM sweep_jobs WHERE sweep = ?`).run(sweep.name);
+  const job = db.prepare(`INSERT INTO sweep_jobs(sweep, job_id, position) VALUES (?, ?, ?)`);
+  for (let i = 0; i < sweep.jobs.length; i++) {
+    const j = sweep.jobs[i]!;
+    run.run(j.jobId, j.cellId, j.seed, now);
+    job.run(sweep.name, j.jobId, i);
+    if (i % CHUNK === CHUNK - 1) yield;
+  }
+  const retried = db
+    .prepare(
+      `UPDATE runs SET status = 'pending' WHERE status = 'failed' AND job_id IN (SELECT job_id FROM sweep_jobs WHERE sweep = ?)`,
+    )
+    .run(sweep.name).changes;
+  const done = db
+    .prepare(
+      `SELECT COUNT(*) AS n FROM sweep_jobs sj JOIN runs r ON r.job_id = sj.job_id WHERE sj.sweep = ? AND r.status = 'done'`,
+    )
+    .get(sweep.name) as { n: number };
+  return { total: sweep.jobs.length, done: done.n, retried };
+}
+
+/** Stores the sweep, its cells and its jobs (new jobs pending, known ones untouched), in one transaction. */
 export function registerSweep(db: DB, sweep: ResolvedSweep, codeVersion: string): Registered {
   const tx = db.transaction((): Registered => {
-    const now = nowIso();
-    db.prepare(
-      `INSERT INTO sweeps(name, spec_json, seeds_json, code_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT(name) DO UPDATE SET spec_json = excluded.spec_json, seeds_json = excluded.seeds_json,
-         code_version = excluded.code_version, updated_at = excluded.updated_at`,
-    ).run(sweep.name, canonicalJson(sweep.spec), JSON.stringify(sweep.seeds), codeVersion, now, now);
-    const cell = db.prepare(`INSERT OR IGNORE INTO cells(id, config_json, created_at) VALUES (?, ?, ?)`);
-    db.prepare(`DELETE FROM sweep_cells WHERE sweep = ?`).run(sweep.name);
-    const member = db.prepare(
-      `INSERT OR IGNORE INTO sweep_cells(sweep, cell_id, position, experiment, arm, label) VALUES (?, ?, ?, ?, ?, ?)`,
-    );
-    sweep.cells.forEach((c, i) => {
-      cell.run(c.cellId, canonicalJson(c.config), now);
-      member.run(sweep.name, c.cellId, i, c.experiment, c.arm, c.label);
-    });
-    const run = db.prepare(`INSERT OR IGNORE INTO runs(job_id, cell_id, seed, status, created_at) VALUES (?, ?, ?, 'pending', ?)`);
-    db.prepare(`DELETE FROM sweep_jobs WHERE sweep = ?`).run(sweep.name);
-    const job = db.prepare(`INSERT INTO sweep_jobs(sweep, job_id, position) VALUES (?, ?, ?)`);
-    sweep.jobs.forEach((j, i) => {
-      run.run(j.jobId, j.cellId, j.seed, now);
-      job.run(sweep.name, j.jobId, i);
-    });
-    const retried = db
-      .prepare(
-        `UPDATE runs SET status = 'pending' WHERE status = 'failed' AND job_id IN (SELECT job_id FROM sweep_jobs WHERE sweep = ?)`,
-      )
-      .run(sweep.name).changes;
-    const done = db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM sweep_jobs sj JOIN runs r ON r.job_id = sj.job_id WHERE sj.sweep = ? AND r.status = 'done'`,
-      )
-      .get(sweep.name) as { n: number };
-    return { total: sweep.jobs.length, done: done.n, retried };
+    const g = registering(db, sweep, codeVersion);
+    for (;;) {
+      const r = g.next();
+      if (r.done) return r.value;
+    }
   });
   return tx.immediate();
+}
+
+/**
+ * registerSweep in one transaction that yields to the event loop every few thousand rows, so that
+ * a big sweep's registration stops promptly when `signal` aborts: it is rolled back (the store is as
+ * before) and RegistrationAborted is thrown. Other writers wait on the lock meanwhile, as before.
+ */
+export async function registerSweepAsync(db: DB, sweep: ResolvedSweep, codeVersion: string, signal?: AbortSignal): Promise<Registered> {
+  if (sweep.cells.length + sweep.jobs.length <= CHUNK) return registerSweep(db, sweep, codeVersion);
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const g = registering(db, sweep, codeVersion);
+    for (;;) {
+      const r = g.next();
+      if (r.done) {
+        db.exec("COMMIT");
+        return r.value;
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (signal?.aborted) throw new RegistrationAborted(`interrupted while registering sweep ${sweep.name}; nothing of it was written`);
+    }
+  } catch (err) {
+    if (db.inTransaction) db.exec("ROLLBACK");
+    throw err;
+  }
 }
 
 /** Appends a (re)start to the run's history: the step it resumed from and any rejected checkpoints. */

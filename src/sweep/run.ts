@@ -9,7 +9,7 @@ import type { LogRow } from "../train/types.js";
 import { checkpointedJobs, jobCheckpointDir, removeCheckpoints } from "./checkpoints.js";
 import { claimNext, heartbeat, ownerId, release } from "./claims.js";
 import { WorkerPool, type TaskOutcome } from "./pool.js";
-import { addLiveRows, noteStart, outcomeOf, recordDone, recordFailed, registerSweep } from "./record.js";
+import { addLiveRows, noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "./record.js";
 import { resolveSweepSpec, type Job, type ResolvedSweep } from "./spec.js";
 import { checkpointRoot, DEFAULT_STORE, openStore } from "./store.js";
 import { codeVersion as currentCodeVersion } from "./version.js";
@@ -26,6 +26,8 @@ export interface RunSweepOptions {
   /** aborting stops every job at its next step, checkpoints it and hands it back */
   signal?: AbortSignal;
   onProgress?: (p: SweepProgress) => void;
+  /** things a user should see: a rejected (corrupt) checkpoint a job fell back from */
+  onNotice?: (message: string) => void;
   /** ms between heartbeats of this process's claims (default 5000) */
   heartbeatMs?: number;
   /** a claim whose heartbeat is older than this is taken over (default 120000) */
@@ -83,7 +85,7 @@ export async function runSweep(spec: unknown, opts: RunSweepOptions = {}): Promi
   const t0 = Date.now();
   const db = openStore(storePath);
   try {
-    const reg = registerSweep(db, sweep, version);
+    const reg = await registerSweepAsync(db, sweep, version, opts.signal);
     pruneFinished(db, checkpointRoot(storePath));
     const summary: SweepSummary = {
       sweep: sweep.name, store: storePath, total: reg.total, already_done: reg.done, ran: 0, grokked: 0, censored: 0,
@@ -266,6 +268,7 @@ async function execute(db: ReturnType<typeof openStore>, sweep: ResolvedSweep, s
             {
               onStarted: (fromStep, rejected) => {
                 entry.fromStep = entry.step = fromStep;
+                noticeRejected(o.onNotice, job.jobId, fromStep, rejected);
                 try {
                   noteStart(db, job.jobId, owner, fromStep, rejected);
                 } catch {
@@ -304,4 +307,17 @@ async function execute(db: ReturnType<typeof openStore>, sweep: ResolvedSweep, s
     await pool.close();
   });
   if (fatal !== null) throw new Error(fatal);
+}
+
+/** Tells the user about checkpoints a job could not resume from (they are also in the run's resumes). */
+export function noticeRejected(
+  onNotice: ((m: string) => void) | undefined, jobId: string, fromStep: number, rejected: { step: number; reason: string }[],
+): void {
+  for (const r of rejected) {
+    try {
+      onNotice?.(`warning: job ${jobId.slice(0, 12)}: checkpoint of step ${r.step} rejected (${r.reason}); resuming from ${fromStep > 0 ? `step ${fromStep}` : "the start"}`);
+    } catch {
+      /* a failing display must not stop the sweep */
+    }
+  }
 }

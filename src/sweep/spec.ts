@@ -7,6 +7,8 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { RunConfigSchema, canonicalJson, resolveConfig, ConfigError, type RunConfig } from "../experiments/config.js";
+import { arenaOverflow } from "../models/limits.js";
+import { checkSpecShape } from "./spec-limits.js";
 
 export class SpecError extends Error {}
 
@@ -87,6 +89,7 @@ function got(input: unknown, path: readonly PropertyKey[]): string {
 
 /** Validates a sweep spec and resolves every cell and job; throws SpecError naming the field. */
 export function resolveSweepSpec(input: unknown): ResolvedSweep {
+  checkSpecShape(input); // before zod: it drops "__proto__" keys, and deep values overflow the stack
   const parsed = SweepSpecSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -97,7 +100,8 @@ export function resolveSweepSpec(input: unknown): ResolvedSweep {
   }
   const spec = parsed.data;
   const seeds = typeof spec.seeds === "number" ? Array.from({ length: spec.seeds }, (_, i) => spec.seed0 + i) : spec.seeds;
-  const dupSeed = seeds.find((s, i) => seeds.indexOf(s) !== i);
+  const seen = new Set<number>();
+  const dupSeed = seeds.find((s) => seen.size === seen.add(s).size);
   if (dupSeed !== undefined) throw new SpecError(`seeds: seed ${dupSeed} is listed twice`);
 
   // every key must be a config field (metadata keys only on explicit cells)
@@ -166,8 +170,9 @@ export function resolveSweepSpec(input: unknown): ResolvedSweep {
   const jobs: Job[] = [];
   const seenJob = new Set<string>();
   for (const c of cells) {
+    const cj = canonicalJson(c.config); // once per cell: jobIdOf's input is {"config":cj,"seed":s} (keys sorted)
     for (const seed of c.seeds) {
-      const jobId = jobIdOf(c.config, seed);
+      const jobId = sha256(`{"config":${cj},"seed":${JSON.stringify(seed)}}`);
       if (seenJob.has(jobId)) continue;
       seenJob.add(jobId);
       jobs.push({ jobId, cellId: c.cellId, seed, config: c.config });
@@ -183,12 +188,16 @@ function resolveCell(merged: Record<string, unknown>, where: (f: string) => stri
     const field = String(issue.path[0] ?? "");
     throw new SpecError(`${where(field)}: ${issue.message}${got(merged, issue.path)}`);
   }
+  let config: RunConfig;
   try {
-    return resolveConfig(merged);
+    config = resolveConfig(merged);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const m = /field "([^"]+)": (.*)$/.exec(err.message);
     if (m) throw new SpecError(`${where(m[1]!)}: ${m[2]}`);
     throw new SpecError(`${where("").replace(/\.$/, "")}: ${err.message}`);
   }
+  const over = arenaOverflow(config);
+  if (over !== null) throw new SpecError(`${where(over.field)}: ${over.message}`);
+  return config;
 }

@@ -1,11 +1,12 @@
 // The results store: one SQLite database (better-sqlite3, WAL, busy timeout) holding sweeps, cells,
 // seed runs, logged series and live rows, with a schema version and forward-only migrations.
-// Opening is safe from several processes at once. This file owns the schema and the connection;
-// the queries live in claims.ts, record.ts (writes) and status.ts, export.ts, cells.ts (reads).
+// Opening is safe from several processes at once, and refuses a file that is not ours before writing
+// to it (store-identity.ts; every store carries our application id). This file owns the schema and
+// the connection; the queries live in claims.ts, record.ts (writes) and status.ts, export.ts, cells.ts.
 
 import Database from "better-sqlite3";
-import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { APPLICATION_ID, ForeignStoreError, identifyStore, makeDir } from "./store-identity.js";
 
 export type DB = Database.Database;
 
@@ -87,6 +88,7 @@ export function migrate(db: DB, migrations: readonly string[] = MIGRATIONS): { f
       );
     }
     for (let v = from; v < migrations.length; v++) db.exec(migrations[v]!);
+    if (db.pragma("application_id", { simple: true }) !== APPLICATION_ID) db.pragma(`application_id = ${APPLICATION_ID}`);
     if (from < migrations.length) {
       db.pragma(`user_version = ${migrations.length}`);
       db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)").run(String(migrations.length));
@@ -104,10 +106,25 @@ export interface OpenOptions {
   migrations?: readonly string[];
 }
 
-/** Opens (creating and migrating if needed) the store at `path`, in WAL mode. */
+/** Classifies the file at a store path without writing (store-identity.ts); a foreign file is a StoreError. */
+function kindOf(file: string): ReturnType<typeof identifyStore> {
+  try {
+    return identifyStore(file);
+  } catch (err) {
+    if (err instanceof ForeignStoreError) throw new StoreError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * Opens (creating and migrating if needed) the store at `path`, in WAL mode. A file that is not a
+ * grokscale store is refused, naming it, before anything is written (store-identity.ts).
+ */
 export function openStore(path: string = DEFAULT_STORE, opts: OpenOptions = {}): DB {
   const file = resolve(path);
   if (opts.readonly) {
+    const kind = kindOf(file);
+    if (kind !== "ours") throw new StoreError(`no results store at ${file}${kind === "empty" ? " (an empty file)" : ""}`);
     let db: DB;
     try {
       db = new Database(file, { readonly: true, fileMustExist: true });
@@ -123,8 +140,18 @@ export function openStore(path: string = DEFAULT_STORE, opts: OpenOptions = {}):
     }
     return db;
   }
-  mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  try {
+    makeDir(dirname(file), "store's folder");
+  } catch (err) {
+    throw new StoreError((err as Error).message);
+  }
+  kindOf(file); // refuses a foreign file before the journal mode or anything else changes it
+  let db: DB;
+  try {
+    db = new Database(file);
+  } catch (err) {
+    throw new StoreError(`cannot open the results store ${file}: ${(err as Error).message}`);
+  }
   db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10_000}`);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");

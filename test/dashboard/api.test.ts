@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { connect, type AddressInfo } from "node:net";
+import { basename } from "node:path";
 import Database from "better-sqlite3";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -73,7 +74,7 @@ describe("dashboard API", () => {
   it("/api/health: the store, read-only", async () => {
     const r = await get("/api/health");
     expect(r.status).toBe(200);
-    expect(r.json()).toMatchObject({ ok: true, read_only: true, store, schema_version: 1 });
+    expect(r.json()).toMatchObject({ ok: true, read_only: true, store: basename(store), schema_version: 1 }); // the file name only
     expect(await d.reader.read((db) => db.readonly)).toBe(true);
   });
 
