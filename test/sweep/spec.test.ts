@@ -109,7 +109,7 @@ describe("job ids", () => {
 
 describe("presets", () => {
   it("every preset experiment is a valid sweep spec", () => {
-    const all = [...presetSpecs("quick"), ...presetSpecs("paper", { theta0: { 59: 0.5, 97: 0.5 } })];
+    const all = [...presetSpecs("quick"), ...presetSpecs("paper", { alloc: { 59: { wc: 54, theta0: 0.5, f_w1: 0.5 }, 97: { wc: 65, theta0: 0.5, f_w1: 0.5 } } })];
     expect(all.length).toBeGreaterThan(8);
     for (const e of all) {
       const s = resolveSweepSpec(e.spec);
