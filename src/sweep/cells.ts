@@ -67,6 +67,13 @@ function normAtEnd(r: { T_grok: number | null; norm_at_grok: number | null; fina
   return typeof w === "number" && Number.isFinite(w) ? w : r.norm_at_grok;
 }
 
+/** A seed's largest finite logged collapse rate (null without one). */
+function collapseMax(rows: LogRow[] | undefined): number | null {
+  let best: number | null = null;
+  for (const r of rows ?? []) if (Number.isFinite(r.collapse_rate) && (best === null || r.collapse_rate > best)) best = r.collapse_rate;
+  return best;
+}
+
 /** The arm a cell gets when its sweep spec names none. */
 function defaultArm(c: RunConfig): string {
   if (c.fork_at !== null) return c.fork_arm === "free" ? "free" : `clamp_${c.fork_arm}`;
@@ -97,10 +104,11 @@ export async function loadCellRecords(storePath: string, opts: { sweep?: string 
     );
     return members.map((m) => {
       const cfg = JSON.parse(m.config_json) as RunConfig;
+      const perSeed = seedRowsOf(db, m.cell_id, true);
       const arm = m.arm === "" ? defaultArm(cfg) : m.arm;
       const seeds: SeedRecord[] = (
         seedQ.all(m.cell_id) as { seed: number; T_mem: number | null; T_grok: number | null; norm_at_grok: number | null; final_json: string | null; result: SeedRecord["status"] }[]
-      ).map((r) => ({ seed: r.seed, T_mem: r.T_mem, T_grok: r.T_grok, norm_at_grok: normAtEnd(r), status: r.result }));
+      ).map((r) => ({ seed: r.seed, T_mem: r.T_mem, T_grok: r.T_grok, norm_at_grok: normAtEnd(r), status: r.result, collapse_max: collapseMax(perSeed.get(r.seed)) }));
       return {
         id: perCell.get(m.cell_id)! > 1 ? `${m.cell_id}#${m.experiment}/${arm}` : m.cell_id,
         source: "store" as const,
@@ -116,7 +124,7 @@ export async function loadCellRecords(storePath: string, opts: { sweep?: string 
         wd: cfg.wd,
         t_fork: cfg.fork_at,
         seeds,
-        series: meanSeries(seedRowsOf(db, m.cell_id, true)),
+        series: meanSeries(perSeed),
       };
     });
   } finally {
