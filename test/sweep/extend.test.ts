@@ -17,7 +17,8 @@ import { summarizeCell } from "../../src/analysis/cell-stats.js";
 import { trainCell } from "../../src/train/cell-end.js";
 import { cellRecordOf } from "../../src/train/summary.js";
 import { runSeed } from "../../src/train/trainer.js";
-import { checkpointsOnDisk, cleanupTmp, ensureBuilt, query, tmpStore } from "./helpers.js";
+import { checkpointsOnDisk, cleanupTmp, ensureBuilt, query, storedResults, tmpStore } from "./helpers.js";
+import { mergeStores } from "../../src/distributed/merge.js";
 
 afterAll(cleanupTmp);
 beforeAll(ensureBuilt);
@@ -99,5 +100,23 @@ describe("a sweep trains each cell to its end", () => {
     const third = await runSweep(spec("ext3"), { store: store3, workers: 2 });
     expect(third).toMatchObject({ ran: 0, extended: 2 });
     await expectSameAsReference(store3, "ext3");
+  });
+
+  it("merging a store that continued a cell with one that had not keeps the continued runs, either way round", async () => {
+    const full = tmpStore("merge-full");
+    await runSweep(spec("m"), { store: full, workers: 2 });
+    const part = tmpStore("merge-part");
+    const ac = new AbortController();
+    await runSweep(spec("m"), { store: part, workers: 2, onProgress: (p) => p.done === 3 && ac.abort(), signal: ac.signal });
+    expect(query<{ n: number }>(part, `SELECT COUNT(DISTINCT steps_run) AS n FROM runs`)[0]!.n).toBeGreaterThan(1);
+    const before = storedResults(full);
+    mergeStores(full, [part]); // the target holds the longer runs: kept
+    expect(storedResults(full)).toEqual(before);
+    const into = tmpStore("merge-into");
+    mergeStores(into, [part]);
+    mergeStores(into, [full]);
+    expect(storedResults(into)).toEqual(storedResults(full));
+    mergeStores(part, [full]);
+    expect(storedResults(part)).toEqual(storedResults(full));
   });
 });
