@@ -55,7 +55,7 @@ export const RunConfigSchema = z
     steps: posInt.default(40000), // step budget (the paper's baseline budget)
     eval_every: posInt.default(25), // accuracy on all p² pairs; events are read at these steps
     log_every: posInt.default(200), // full measurements (and at step 1); the paper logs every 200
-    stop_on_grok: z.boolean().default(true), // a seed stops at the evaluation where it groks
+    stop_on_grok: z.boolean().default(true), // a seed stops where it groks; once its cell is done it is continued to the cell's end (train/cell-end.ts)
     kernels: z.enum(["wasm", "reference"]).default("wasm"),
   })
   .strict();
