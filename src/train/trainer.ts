@@ -1,8 +1,8 @@
 // The trainer: one seed of one cell, step by step (SPEC §4-6). Each step: forward, loss, backward,
 // AdamW with decoupled decay, then the intervention (norm clamp from t_int, allocation clamp, or the
 // forking arm's clamp from the fork). Evaluation at step 1 and every eval_every steps on all pairs;
-// logged measurements at step 1, every log_every steps and at the budget's last step, as the paper's
-// runner logs them (docs/study.md); the state the run ends in is measured once more as `final`.
+// logged measurements at step 1 and every log_every steps, as the paper's runner logs them
+// (docs/study.md); the state the run ends in (at a grok, the budget or a cell's end) is `final`.
 // Deterministic: the same config and seed give the same bits, and resuming from a snapshot (a
 // checkpoint, or the final state of a seed that stopped at its grok) gives the same bits as not stopping.
 
@@ -181,8 +181,8 @@ export function runSeed(cfg: RunConfig, seed: number, opts: RunSeedOptions = {})
       const fired = observe(st, t, ev.train.correct / ev.train.rows, ev.test.correct / ev.test.rows);
       if (fired.grok) st.norm_at_grok = weightNorm(s.ctx.k, s.model.params);
       done = isDone();
-      const logged = t === 1 || t % cfg.log_every === 0 || t === cfg.steps;
-      if (logged || done) {
+      const logged = t === 1 || t % cfg.log_every === 0;
+      if (logged || done || t === cfg.steps) {
         const row = measure(s, t, ev);
         last = row;
         if (logged) {
