@@ -95,7 +95,7 @@ export function registerReproduce(program: Command): void {
           return;
         }
         if (sum.failed > 0) say(`${sum.failed} jobs failed: ${sum.errors.map((e) => e.message).join("; ")}`);
-        say(`sweep: ${sum.already_done} of ${sum.total} jobs reused from the store, ${sum.ran} run now (${fmtTime(sum.wall_s)})`);
+        say(`sweep: ${sum.already_done} of ${sum.total} jobs reused from the store, ${sum.ran} run now${sum.extended ? `, ${sum.extended} early grokkers continued to their cell's end` : ""} (${fmtTime(sum.wall_s)})`);
         const cells = await loadCellRecords(store, { sweep: spec.name });
         const wcNote = `w_c: the paper's published values (CE ${Object.values(PAPER_WC.ce).join(", ")}; MSE ${Object.values(PAPER_WC.mse).join(", ")}; dose ${Object.values(PAPER_WC.dose).join(", ")})`;
         const report = await writeReport(cells, {

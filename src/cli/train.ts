@@ -7,7 +7,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { resolveConfig } from "../experiments/config.js";
-import { summarizeCell } from "../train/summary.js";
+import { trainSummary } from "../train/summary.js";
 import type { RunConfig } from "../experiments/config.js";
 import { WorkerPool } from "../sweep/pool.js";
 import { continuations, continuedResult, trainCell } from "../train/cell-end.js";
@@ -36,7 +36,7 @@ export function registerTrain(program: Command): void {
       const seeds = Array.from({ length: nSeeds }, (_, i) => seed0 + i);
       const say = opts["quiet"] ? () => {} : (m: string) => void process.stderr.write(m + "\n");
       const results = workers > 1 ? await trainOnPool(cfg, seeds, workers, say) : trainHere(cfg, seeds, say);
-      const summary = summarizeCell(cfg, results, (performance.now() - t0) / 1000);
+      const summary = trainSummary(cfg, results, (performance.now() - t0) / 1000);
       if (typeof opts["out"] === "string") {
         const dir = opts["out"];
         mkdirSync(dir, { recursive: true });

@@ -1,9 +1,7 @@
-// Calibration from the free control (no clamp, λ = 1), as the paper's runner calibrates
-// (docs/study.md): the control's seeds are trained as one cell, until its last seed groks; w_c is
-// the median over grokked seeds of ‖W‖ where that run ended; the base fractions (f_E, f_W1, f_W2)
-// are the seed-mean per-matrix norms at the control's last logged step, divided by their root sum of
-// squares; θ0 = f_W2² / (f_E² + f_W2²), W2's share of the E + W2 power. The one calibration: the
-// `calibrate` command and `reproduce` both use it.
+// Calibration from the free control (no clamp, λ = 1) as the paper's runner does it (docs/study.md):
+// the control trained as one cell to its last grok; w_c the median over grokked seeds of ‖W‖ there;
+// (f_E, f_W1, f_W2) the seed-mean per-matrix norms at its last logged step over their root sum of
+// squares; θ0 = f_W2² / (f_E² + f_W2²). The one calibration, for `calibrate` and `reproduce`.
 
 import { median } from "../analysis/stats.js";
 import type { CellRecord } from "../analysis/records.js";

@@ -1,10 +1,8 @@
 // Where a cell's training ends, and which seeds must be continued to get there. The paper's runner
-// trains all seeds of a cell together until the last one groks (or the budget ends), so an early
-// grokker keeps training, and being logged, after its own grok (docs/study.md). Our seeds are
-// independent jobs that stop at their grok; once every seed of the cell is done, the early stoppers
-// are continued from their final state to the cell's end, which gives the same bits as never
-// stopping. This file only plans; running the continuations is the caller's (trainCell below for
-// one process, sweep/extend.ts for a store).
+// trains a cell's seeds together until the last one groks (docs/study.md); ours stop at their own
+// grok, so once all are done the early stoppers are continued from their final state to the cell's
+// end: the same bits as never stopping. Plans here, and runs them in one process (trainCell);
+// sweep/extend.ts runs them for a store.
 
 import type { RunConfig } from "../experiments/config.js";
 import type { RunSeedOptions, RunSeedOutcome } from "./trainer.js";

@@ -1,9 +1,9 @@
-// The summary `train` prints for one cell's seeds: the analysis's summary of the cell
+// The summary `train` prints for one cell's seeds (not a second cell summary): the analysis's summary of the cell
 // (analysis/cell-stats.ts, the one definition of T_grok, the half rule and L at grok) plus the
 // per-seed outcomes and the run's bookkeeping. The seeds are expected to have been trained as a
 // cell (train/cell-end.ts), so every seed's log reaches the cell's end.
 
-import { summarizeCell as summarizeRecord } from "../analysis/cell-stats.js";
+import { summarizeCell } from "../analysis/cell-stats.js";
 import type { CellRecord } from "../analysis/records.js";
 import { meanSeries } from "../analysis/series.js";
 import type { RunConfig } from "../experiments/config.js";
@@ -16,7 +16,7 @@ export function median(xs: number[]): number | null {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export interface CellSummary {
+export interface TrainSummary {
   config: RunConfig;
   seeds: Array<{ seed: number; T_mem: number | null; T_grok: number | null; delay: number | null; grokked: boolean; status: string; steps_run: number; norm_at_grok: number | null }>;
   n_seeds: number;
@@ -52,8 +52,8 @@ export function cellRecordOf(config: RunConfig, results: readonly SeedResult[]):
   };
 }
 
-export function summarizeCell(config: RunConfig, results: SeedResult[], wall_s: number): CellSummary {
-  const s = summarizeRecord(cellRecordOf(config, results));
+export function trainSummary(config: RunConfig, results: SeedResult[], wall_s: number): TrainSummary {
+  const s = summarizeCell(cellRecordOf(config, results));
   const grokked = results.filter((r) => r.grokked);
   return {
     config,

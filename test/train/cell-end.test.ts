@@ -2,10 +2,10 @@
 // continued from their final state to the cell's end. The continuation must give exactly the bits of
 // a run that never stopped, and the cell's L at grok must be read from every seed at that step.
 import { describe, expect, it } from "vitest";
-import { summarizeCell as summarizeRecord } from "../../src/analysis/cell-stats.js";
+import { summarizeCell } from "../../src/analysis/cell-stats.js";
 import { resolveConfig } from "../../src/experiments/config.js";
 import { cellEndStep, continuations, trainCell } from "../../src/train/cell-end.js";
-import { cellRecordOf, summarizeCell } from "../../src/train/summary.js";
+import { cellRecordOf, trainSummary } from "../../src/train/summary.js";
 import { runSeed, type RunSeedOutcome } from "../../src/train/trainer.js";
 import type { SeedResult, Snapshot } from "../../src/train/types.js";
 
@@ -83,10 +83,10 @@ describe("the cell's end and its continuations", () => {
     let best = 0;
     for (let i = 1; i < steps.length; i++) if (Math.abs(steps[i]! - med) < Math.abs(steps[best]! - med)) best = i;
     const want = rs.reduce((s, r) => s + r.log[best]!.logit_scale, 0) / rs.length;
-    const s = summarizeCell(c, rs, 0);
+    const s = trainSummary(c, rs, 0);
     expect(s.L_step).toBe(steps[best]);
     expect(s.L_at_grok).toBeCloseTo(want, 12);
-    expect(summarizeRecord(cellRecordOf(c, rs)).L).toBe(s.L_at_grok);
+    expect(summarizeCell(cellRecordOf(c, rs)).L).toBe(s.L_at_grok);
     // the norm at the cell's end, as the paper's files hold it
     const norms = rs.map((r) => r.final!.weight_norm).sort((a, b) => a - b);
     expect(s.norm_at_grok_median).toBe(norms[1]);
