@@ -153,8 +153,11 @@ function mergeOne(db: DB, src: DB, srcPath: string, tgtPath: string, total: Merg
  */
 function continuationOf(src: Row, tgt: Row, ss: Row[], st: Row[]): "source" | "target" | null {
   if (src["result"] !== "grokked" || tgt["result"] !== "grokked") return null;
-  for (const c of ["T_mem", "T_grok", "delay", "norm_at_grok", "norm_at_fork"] as const) if (!same(src[c], tgt[c])) return null;
+  for (const c of ["T_grok", "norm_at_grok", "norm_at_fork"] as const) if (!same(src[c], tgt[c])) return null;
   const [long, short, which] = Number(src["steps_run"]) > Number(tgt["steps_run"]) ? [ss, st, "source" as const] : [st, ss, "target" as const];
+  // T_mem may be reached only during the continuation: then the shorter run has none
+  const [lr, sr] = which === "source" ? [src, tgt] : [tgt, src];
+  if (sr["T_mem"] !== null && (!same(sr["T_mem"], lr["T_mem"]) || !same(sr["delay"], lr["delay"]))) return null;
   if (short.length > long.length) return null;
   for (let i = 0; i < short.length; i++) for (const c of Object.keys(short[i]!)) if (!same(short[i]![c], long[i]![c])) return null;
   return which;

@@ -95,18 +95,19 @@ export function pruneSettled(db: DB, storePath: string): void {
 }
 
 /**
- * Records a continued run: its series, steps, wall time and final state replace the stored ones;
- * the events (T_mem, T_grok, delay, norm at grok) stay. Idempotent: a run already at or past the
+ * Records a continued run: its series, steps, wall time, final state and T_mem (which a seed may
+ * reach only after its grok) replace the stored ones; T_grok and the norm at grok stay. Idempotent: a run already at or past the
  * continuation's end is left alone (another process got there first; the bits are the same).
  */
 export function recordExtended(db: DB, jobId: string, r: SeedResult): boolean {
   const tx = db.transaction((): boolean => {
     const upd = db
       .prepare(
-        `UPDATE runs SET steps_run = @steps, last_step = @steps, wall_s = @wall, final_json = @final, finished_at = @now
+        `UPDATE runs SET steps_run = @steps, last_step = @steps, wall_s = @wall, final_json = @final, finished_at = @now,
+           T_mem = @T_mem, delay = @delay
          WHERE job_id = @job AND status = 'done' AND result = 'grokked' AND steps_run < @steps`,
       )
-      .run({ steps: r.steps_run, wall: r.wall_s, final: r.final === null ? null : toJson(r.final), now: nowIso(), job: jobId });
+      .run({ steps: r.steps_run, wall: r.wall_s, final: r.final === null ? null : toJson(r.final), now: nowIso(), job: jobId, T_mem: r.T_mem, delay: r.delay });
     if (upd.changes !== 1) return false;
     db.prepare(`DELETE FROM series WHERE job_id = ?`).run(jobId);
     const ins = db.prepare(

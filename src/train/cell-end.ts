@@ -36,16 +36,15 @@ export function continuations(cfg: RunConfig, seeds: readonly SeedEnd[]): Array<
 }
 
 /**
- * The result of a continued seed: the continuation's log, steps and final state, with the events and
- * the norm at grok of the original run (a continuation cannot change them: events are first crossings).
+ * The result of a continued seed: the continuation's log, steps, final state and events (T_grok and
+ * the norm at grok are the original's, first crossings being kept; a T_mem not reached by the grok
+ * may be reached during the continuation, as in the paper's runner).
  */
 export function continuedResult(original: SeedResult, cont: SeedResult): SeedResult {
   if (cont.seed !== original.seed) throw new Error(`continuation of seed ${cont.seed} given for seed ${original.seed}`);
   return {
     ...cont,
-    T_mem: original.T_mem,
     T_grok: original.T_grok,
-    delay: original.delay,
     grokked: original.grokked,
     status: cont.status === "diverged" ? "diverged" : original.status,
     norm_at_grok: original.norm_at_grok,

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { summarizeCell } from "../../src/analysis/cell-stats.js";
 import { resolveConfig } from "../../src/experiments/config.js";
-import { cellEndStep, continuations, trainCell } from "../../src/train/cell-end.js";
+import { cellEndStep, continuations, continuedResult, trainCell } from "../../src/train/cell-end.js";
 import { cellRecordOf, trainSummary } from "../../src/train/summary.js";
 import { runSeed, type RunSeedOutcome } from "../../src/train/trainer.js";
 import type { SeedResult, Snapshot } from "../../src/train/types.js";
@@ -28,6 +28,16 @@ describe("the cell's end and its continuations", () => {
     expect(cellEndStep(c, [g(0, 500), { seed: 1, status: "diverged", steps_run: 40 }])).toBe(500);
     expect(continuations(c, [g(0, 500), g(1, 500)])).toEqual([]);
     expect(cellEndStep(cfg({ stop_on_grok: false }), [g(0, 500), g(1, 900)])).toBeNull();
+  });
+
+  it("a continuation keeps the grok and its norm, and takes a T_mem first reached after the grok", () => {
+    const base: SeedResult = {
+      seed: 4, T_mem: null, T_grok: 500, delay: null, grokked: true, status: "grokked", steps_run: 500, wall_s: 1,
+      norm_at_grok: 7, norm_at_fork: null, final: null, log: [],
+    };
+    const cont: SeedResult = { ...base, T_mem: 650, delay: -150, steps_run: 900, wall_s: 2, norm_at_grok: null };
+    expect(continuedResult(base, cont)).toMatchObject({ T_mem: 650, delay: -150, T_grok: 500, norm_at_grok: 7, steps_run: 900, status: "grokked" });
+    expect(() => continuedResult(base, { ...cont, seed: 5 })).toThrow(/seed 5/);
   });
 
   for (const dtype of ["f32", "f64"] as const) {
