@@ -1,10 +1,11 @@
-// Cell statistics with censoring (SPEC section 6): a cell's T_grok and T_mem are medians over the
+// Cell statistics with censoring (docs/study.md): a cell's T_grok and T_mem are medians over the
 // seeds that reached them; the cell counts only if at least half its seeds grok; its L is the
-// seed-mean logit scale at the logged step nearest its median T_grok; its norm is the median
-// ||W|| at grok over grokked seeds. Censored seeds are never imputed. No experiment logic here.
+// seed-mean logit scale at the logged step nearest its median T_grok; its norm is the median over
+// grokked seeds of ||W|| where the cell's run ended. Censored seeds are never imputed. The one
+// summary of a cell for every path (store, npz, `train`). No experiment logic here.
 
 import { fail, ok, type Outcome } from "./outcome.js";
-import { cellLabel, type CellRecord, type SeedRecord } from "./records.js";
+import { cellLabel, type CellRecord, type CellSeries, type SeedRecord } from "./records.js";
 import { median } from "./stats.js";
 
 /** Median T_grok over the grokked seeds, if at least half of them grokked. */
@@ -52,33 +53,40 @@ export interface CellSummary {
   dropped: string | null; // why the cell does not count (null when it does)
 }
 
+/**
+ * L at grok, the one definition every path uses (the paper's runner and make_paper_numbers.py): the
+ * seed-mean logit scale at the logged step nearest the median T_grok of the grokked seeds, the earlier
+ * step on a tie (NumPy's argmin). The logged steps are step 1 and every log_every steps up to the
+ * cell's end, every seed trained to that end (train/cell-end.ts).
+ */
+export function logitAtGrok(series: CellSeries, tGrokMedian: number): Outcome<{ L: number; step: number }> {
+  const i = nearestStepIndex(series.step, tGrokMedian);
+  const v = i === null ? undefined : series.logit_scale[i];
+  if (i === null || v === undefined) return fail("no logged steps, so no logit scale at grok");
+  if (!Number.isFinite(v)) return fail(`logit scale at step ${series.step[i]} is not finite`);
+  return ok({ L: v, step: series.step[i]! });
+}
+
 export function summarizeCell(cell: CellRecord): CellSummary {
   const seeds = cell.seeds;
   const count = (st: SeedRecord["status"]) => seeds.filter((s) => s.status === st).length;
   const tg = grokTime(seeds);
-  let L: number | null = null;
-  let L_step: number | null = null;
+  const grokked = seeds.filter((s) => s.T_grok !== null).map((s) => s.T_grok!);
+  // L is read at the grokked seeds' median even when the cell fails the half rule (it is shown, and
+  // the cell is dropped from the analyses by `dropped`), as the paper's runner reads it
+  const at = grokked.length > 0 ? logitAtGrok(cell.series, median(grokked)) : null;
   let dropped: string | null = tg.ok ? null : tg.reason;
-  if (tg.ok) {
-    const i = nearestStepIndex(cell.series.step, tg.value);
-    const v = i === null ? undefined : cell.series.logit_scale[i];
-    if (i === null || v === undefined) dropped = "no logged steps, so no logit scale at grok";
-    else if (!Number.isFinite(v)) dropped = `logit scale at step ${cell.series.step[i]} is not finite`;
-    else {
-      L = v;
-      L_step = cell.series.step[i]!;
-    }
-  }
+  if (dropped === null && at !== null && !at.ok) dropped = at.reason;
   return {
     cell,
     S: seeds.length,
-    nGrokked: seeds.filter((s) => s.T_grok !== null).length,
+    nGrokked: grokked.length,
     nCensored: count("censored"),
     nDiverged: count("diverged"),
     T_grok: tg.ok ? tg.value : null,
     T_mem: memTime(seeds),
-    L,
-    L_step,
+    L: at?.ok ? at.value.L : null,
+    L_step: at?.ok ? at.value.step : null,
     norm: normAtGrok(seeds),
     dropped: dropped === null ? null : `${cellLabel(cell)}: ${dropped}`,
   };

@@ -1,14 +1,16 @@
 // E2 mediation for one (model, loss, modulus): T0 = baseline T_grok (rho 1, tau 1), T1 = norm-up
 // T_grok (rho 1.15, tau 1), T2 = T_grok at the baseline's L0, linearly interpolated on the norm-up
-// cells' (L, T_grok) points taken in increasing L (no extrapolation). Recovery = (T1 - T2)/(T1 - T0),
-// with a paired bootstrap interval: seeds resampled with the same indices in every cell, each cell's
-// L held fixed at its point-estimate value. Not the tau table (tau-sweep.ts).
+// cells' (L, T_grok) points taken in increasing L and clamped at the ends as np.interp (the paper's
+// analysis). Recovery = (T1 - T2)/(T1 - T0), with a paired bootstrap interval: seeds resampled with
+// the same indices in every cell, each cell's L held fixed at its point-estimate value; a resample in
+// which a cell has fewer than half its seeds grokked is declined (our rule: the paper defines none,
+// docs/study.md). Not the tau table (tau-sweep.ts).
 
 import { grokTime, summarizeCell, usable, type UsableCell } from "./cell-stats.js";
 import { pairedBootstrap, type BootstrapInterval, type BootstrapOptions } from "./bootstrap.js";
 import { fail, ok, type Outcome } from "./outcome.js";
 import { cellLabel, type CellRecord, type SeedRecord } from "./records.js";
-import { interpLinear } from "./stats.js";
+import { interpClamped } from "./stats.js";
 
 export interface MediationResult {
   T0: number;
@@ -74,7 +76,7 @@ function recoveryOf(
 ): Outcome<{ T0: number; T1: number; T2: number; slowdown: number; recovery: number }> {
   const T1 = Ts[iOne]!;
   if (T1 === T0) return fail("T1 equals T0: the norm increase caused no slowdown to recover");
-  const T2 = interpLinear(Ls, Ts, L0);
-  if (!T2.ok) return fail(`T2: the baseline's L0 = ${L0.toFixed(3)} is not within the norm-up cells' L; ${T2.reason}`);
+  const T2 = interpClamped(Ls, Ts, L0);
+  if (!T2.ok) return fail(`T2: ${T2.reason}`);
   return ok({ T0, T1, T2: T2.value, slowdown: T1 / T0, recovery: (T1 - T2.value) / (T1 - T0) });
 }

@@ -20,8 +20,9 @@ export interface SeedRecord {
   seed: number; // the seed number (npz: the seed's index in the per-seed arrays)
   T_mem: number | null; // first eval step with train acc >= 0.99; null = never reached (npz: -1)
   T_grok: number | null; // first eval step with test acc >= 0.90; null = never reached (npz: -1)
-  norm_at_grok: number | null; // ||W|| at T_grok; null when the seed did not grok or it was not logged
+  norm_at_grok: number | null; // ||W|| where the cell's run ended (npz wn_at_grok: all seeds train until the last groks); null when the seed did not grok
   status: SeedStatus; // "grokked" iff T_grok !== null; "diverged" = non-finite loss, never imputed
+  collapse_max?: number | null; // the seed's largest logged softmax-collapse rate over its run (store cells; npz files hold only the seed mean)
 }
 
 export interface CellSeries {

@@ -1,8 +1,9 @@
 // E9 forking arms for one modulus: every arm continues from the same state at t_fork, so delays are
 // counted from the fork: delay = T_grok - t_fork (T_grok is an absolute step). Per arm, the median
-// delay over grokked seeds (half rule); raised/same = ratio of those medians with a paired bootstrap
-// interval (same seed indices in both arms); and the number of seeds whose delays rise strictly
-// through lowered < free < same < raised (arms present only; every one of them must have grokked).
+// delay over grokked seeds (half rule); raised/same = the ratio of the median delays over the seeds
+// where both arms grokked, as the paper's analysis reads it, with a paired bootstrap interval over
+// those seeds; and the number of seeds whose delays rise strictly through lowered < free < same <
+// raised (arms present only; every one of them must have grokked; our rule, docs/study.md).
 
 import { grokTime } from "./cell-stats.js";
 import { pairedBootstrap, sharedSeedCount, type BootstrapInterval, type BootstrapOptions } from "./bootstrap.js";
@@ -67,9 +68,15 @@ export function forkingArms(input: readonly CellRecord[], boot: BootstrapOptions
     if (!(ds.value > 0)) return fail("the clamp_same arm's delay is not positive; the ratio is undefined");
     return ok(dr.value / ds.value);
   };
-  const ratio = ratioOf(raised.seeds, same.seeds);
+  const shared = sharedSeedCount([raised.seeds, same.seeds]);
+  if (!shared.ok) return shared;
+  const both = raised.seeds.map((_, i) => i).filter((i) => raised.seeds[i]!.T_grok !== null && same.seeds[i]!.T_grok !== null);
+  if (both.length === 0) return fail("no seed grokked in both the clamp_raised and the clamp_same arm");
+  const rBoth = both.map((i) => raised.seeds[i]!);
+  const sBoth = both.map((i) => same.seeds[i]!);
+  const ratio = ratioOf(rBoth, sBoth);
   if (!ratio.ok) return ratio;
-  const ci = pairedBootstrap([raised.seeds, same.seeds], (rs) => ratioOf(rs[0]!, rs[1]!), boot, stream);
+  const ci = pairedBootstrap([rBoth, sBoth], (rs) => ratioOf(rs[0]!, rs[1]!), boot, stream);
   return ok({ arms, ratio: ratio.value, ci, monotone: monotoneCount(sorted.filter((c) => rank(c.arm) < FORK_ORDER.length)) });
 }
 

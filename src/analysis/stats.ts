@@ -97,6 +97,22 @@ export function interpLinear(xs: readonly number[], ys: readonly number[], x0: n
   return ok(sy[i]! + t * (sy[i + 1]! - sy[i]!));
 }
 
+/**
+ * Linear interpolation as NumPy's np.interp: the points taken in increasing x, and x0 outside their
+ * range clamped to the first or last y (no extrapolation, and no failure).
+ */
+export function interpClamped(xs: readonly number[], ys: readonly number[], x0: number): Outcome<number> {
+  if (xs.length !== ys.length) return fail("interpolation: x and y lengths differ");
+  if (xs.length === 0) return fail("interpolation: no points");
+  if (![...xs, ...ys, x0].every(Number.isFinite)) return fail("interpolation: non-finite value");
+  const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]! || a - b);
+  const lo = order[0]!;
+  const hi = order[order.length - 1]!;
+  if (x0 <= xs[lo]!) return ok(ys[lo]!);
+  if (x0 >= xs[hi]!) return ok(ys[hi]!);
+  return interpLinear(xs, ys, x0);
+}
+
 /** A sorted copy; insertion sort for the short lists (seeds) the bootstrap sorts thousands of times. */
 function sorted(xs: readonly number[]): number[] {
   const s = xs.slice();

@@ -1,5 +1,6 @@
-// `grokscale calibrate`: runs the free control (no clamp, λ = 1) and prints w_c, the median over
-// seeds of ‖W‖ when each seed groks, and θ0, W2's share of the E + W2 power at grok (for γ).
+// `grokscale calibrate`: runs the free control (no clamp, λ = 1) as one cell, until its last seed
+// groks, and prints train/calibrate.ts's w_c (median ‖W‖ there over grokked seeds), θ0 and the base
+// fractions (f_E, f_W1, f_W2) that the allocation clamp (γ) takes.
 
 import type { Command } from "commander";
 import { resolveConfig } from "../experiments/config.js";
@@ -21,6 +22,9 @@ export function registerCalibrate(program: Command): void {
       const seed0 = intFlag("--seed0", opts["seed0"], 0);
       const c = calibrate(cfg, seeds, seed0, (msg) => process.stderr.write(msg + "\n"));
       if (opts["json"]) process.stdout.write(JSON.stringify(c) + "\n");
-      else process.stdout.write(`w_c = ${c.wc?.toFixed(4) ?? "undefined (no seed grokked)"}  theta0 = ${c.theta0?.toFixed(4) ?? "-"}  (${c.n_grokked}/${c.seeds.length} seeds grokked)\n`);
+      else {
+        const f = c.base_frac ? c.base_frac.map((x) => x.toFixed(4)).join(", ") : "-";
+        process.stdout.write(`w_c = ${c.wc?.toFixed(4) ?? "undefined (no seed grokked)"}  theta0 = ${c.theta0?.toFixed(4) ?? "-"}  (f_E, f_W1, f_W2) = (${f}) at step ${c.frac_step ?? "-"}  (${c.n_grokked}/${c.seeds.length} seeds grokked)\n`);
+      }
     });
 }

@@ -1,17 +1,17 @@
 // `grokscale reproduce`: the main job. Runs (or resumes) every job a preset needs as one sweep on the
 // local worker pool, longest jobs first, then analyses the stored results and writes the report.
 // A second invocation finds every job in the store and only rebuilds the report. For the paper scale
-// it first runs the free controls that give θ0 for the layer-allocation experiment (E8).
+// it first runs the free controls that calibrate the layer-allocation experiment (E8: w_c, θ0, f_W1).
 
 import { availableParallelism, cpus } from "node:os";
 import type { Command } from "commander";
-import { median } from "../train/summary.js";
+import { calibrationOf } from "../train/calibrate.js";
 import { resolveConfig } from "../experiments/config.js";
 import { expectedCost } from "../experiments/cost.js";
 import { PAPER_WC } from "../experiments/paper-wc.js";
-import { isScale, mergedPresetSpec, SCALES, type PresetOptions, type Scale } from "../experiments/presets.js";
+import { allocControlCell, isScale, mergedPresetSpec, SCALES, type AllocCalibration, type PresetOptions, type Scale } from "../experiments/presets.js";
 import { writeReport } from "../report/index.js";
-import { loadCellRecords, loadSeedRows } from "../sweep/cells.js";
+import { loadCellRecords } from "../sweep/cells.js";
 import { runDistributedSweep } from "../distributed/coordinator.js";
 import { runSweep, type SweepProgress, type SweepSummary } from "../sweep/run.js";
 import { resolveSweepSpec } from "../sweep/spec.js";
@@ -39,30 +39,25 @@ async function runWithDisplay(spec: unknown, store: string, workers: number, sig
   }
 }
 
-/** θ0 per modulus: W2's median share of the E + W2 power at grok in the free controls (paper scale). */
-async function calibrateTheta0(store: string, workers: number, signal: AbortSignal, redis?: string): Promise<Record<number, number>> {
-  const spec = {
-    name: "paper-controls",
-    experiment: "mediation",
-    seeds: 12,
-    cells: [59, 97].map((p) => ({ p, wc: null, steps: 40000, arm: "ctrl", label: `ctrl p${p}` })),
-  };
+/**
+ * E8's calibration per modulus from the free controls (paper scale), as train/calibrate.ts defines
+ * it: w_c, θ0 and f_W1 from each control cell trained to its last grok.
+ */
+async function calibrateAlloc(store: string, workers: number, signal: AbortSignal, redis?: string): Promise<Record<number, AllocCalibration>> {
+  const spec = { name: "paper-controls", experiment: "alloc", seeds: 12, cells: [59, 97].map(allocControlCell) };
   const sum = await runWithDisplay(spec, store, workers, signal, redis);
   if (sum.interrupted) throw new Error("interrupted during the free controls; run the same command again to resume");
-  const theta0: Record<number, number> = {};
+  const out: Record<number, AllocCalibration> = {};
+  const records = await loadCellRecords(store, { sweep: spec.name });
   for (const cell of resolveSweepSpec(spec).cells) {
-    const rows = await loadSeedRows(store, cell.cellId);
-    const shares: number[] = [];
-    for (const log of rows.values()) {
-      const last = log[log.length - 1];
-      if (!last || last.test_acc < 0.9 || last.norms["W2"] === undefined || last.norms["E"] === undefined) continue;
-      shares.push(last.norms["W2"] ** 2 / (last.norms["W2"] ** 2 + last.norms["E"] ** 2));
+    const rec = records.find((r) => r.id === cell.cellId || r.id.startsWith(`${cell.cellId}#`));
+    const c = rec ? calibrationOf(rec) : null;
+    if (!c || c.wc === null || c.theta0 === null || c.base_frac === null) {
+      throw new Error(`no free control grokked at p=${cell.config.p}; E8's calibration (w_c, θ0, f_W1) is undefined`);
     }
-    const m = median(shares);
-    if (m === null) throw new Error(`no free control grokked at p=${cell.config.p}; θ0 for E8 is undefined`);
-    theta0[cell.config.p] = m;
+    out[cell.config.p] = { wc: c.wc, theta0: c.theta0, f_w1: c.base_frac[1] };
   }
-  return theta0;
+  return out;
 }
 
 export function registerReproduce(program: Command): void {
@@ -89,7 +84,7 @@ export function registerReproduce(program: Command): void {
       process.once("SIGTERM", stop);
       const say = (m: string) => process.stderr.write(m + "\n");
       try {
-        const presetOpts: PresetOptions = scale === "paper" ? { theta0: await calibrateTheta0(store, workers, ac.signal, redis) } : {};
+        const presetOpts: PresetOptions = scale === "paper" ? { alloc: await calibrateAlloc(store, workers, ac.signal, redis) } : {};
         const spec = mergedPresetSpec(scale as Scale, presetOpts, cellCost);
         const resolved = resolveSweepSpec(spec);
         say(`grokscale reproduce --preset ${scale}: ${resolved.cells.length} cells, ${resolved.jobs.length} jobs, ${workers} workers, store ${store}`);
@@ -100,7 +95,7 @@ export function registerReproduce(program: Command): void {
           return;
         }
         if (sum.failed > 0) say(`${sum.failed} jobs failed: ${sum.errors.map((e) => e.message).join("; ")}`);
-        say(`sweep: ${sum.already_done} of ${sum.total} jobs reused from the store, ${sum.ran} run now (${fmtTime(sum.wall_s)})`);
+        say(`sweep: ${sum.already_done} of ${sum.total} jobs reused from the store, ${sum.ran} run now${sum.extended ? `, ${sum.extended} early grokkers continued to their cell's end` : ""} (${fmtTime(sum.wall_s)})`);
         const cells = await loadCellRecords(store, { sweep: spec.name });
         const wcNote = `w_c: the paper's published values (CE ${Object.values(PAPER_WC.ce).join(", ")}; MSE ${Object.values(PAPER_WC.mse).join(", ")}; dose ${Object.values(PAPER_WC.dose).join(", ")})`;
         const report = await writeReport(cells, {
@@ -110,7 +105,7 @@ export function registerReproduce(program: Command): void {
           notes: [
             `preset ${scale}: ${resolved.cells.length} cells, ${resolved.jobs.length} jobs; ${sum.already_done} reused from the store, ${sum.ran} run by this invocation`,
             wcNote,
-            ...(presetOpts.theta0 ? [`θ0 for E8 from the free controls: ${JSON.stringify(presetOpts.theta0)}`] : []),
+            ...(presetOpts.alloc ? [`E8's w_c, θ0 and f_W1 from the free controls: ${JSON.stringify(presetOpts.alloc)}`] : []),
             `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? "unknown"}), ${workers} workers; wall time of this invocation ${fmtTime((performance.now() - t0) / 1000)}`,
           ],
         });

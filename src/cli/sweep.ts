@@ -102,7 +102,7 @@ function summaryText(s: SweepSummary): string {
   const lines = [
     `sweep ${s.sweep}: ${s.total} jobs, ${s.already_done} already done, ran ${s.ran} ` +
       `(grokked ${s.grokked}, censored ${s.censored}, diverged ${s.diverged}), failed ${s.failed}, left ${s.left}, ` +
-      `in ${fmtTime(s.wall_s)}; store ${s.store}`,
+      `${s.extended ? `continued ${s.extended} early grokkers to their cell's end, ` : ""}in ${fmtTime(s.wall_s)}; store ${s.store}`,
   ];
   for (const e of s.errors) lines.push(`  job ${e.jobId.slice(0, 12)} failed: ${e.message.split("\n")[0]}`);
   return lines.join("\n");

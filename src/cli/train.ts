@@ -1,4 +1,5 @@
-// `grokscale train`: one cell over S seeds, each independent and deterministic. Prints progress to
+// `grokscale train`: one cell over S seeds, each independent and deterministic, trained as the paper
+// trains a cell (early grokkers continued to the cell's end: train/cell-end.ts). Prints progress to
 // stderr, a summary (or --json) to stdout, and with --out writes summary.json and the per-step log.
 
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -8,9 +9,10 @@ import { makeDir } from "../sweep/store-identity.js";
 import type { Command } from "commander";
 import { resolveConfig } from "../experiments/config.js";
 import { arenaOverflow } from "../models/limits.js";
-import { summarizeCell } from "../train/summary.js";
+import { trainSummary } from "../train/summary.js";
 import type { RunConfig } from "../experiments/config.js";
 import { WorkerPool } from "../sweep/pool.js";
+import { continuations, continuedResult, trainCell } from "../train/cell-end.js";
 import { runSeed } from "../train/trainer.js";
 import type { SeedResult } from "../train/types.js";
 import { addConfigOptions, intFlag, rawConfigFromOptions } from "./options.js";
@@ -38,7 +40,7 @@ export function registerTrain(program: Command): void {
       const seeds = Array.from({ length: nSeeds }, (_, i) => seed0 + i);
       const say = opts["quiet"] ? () => {} : (m: string) => void process.stderr.write(m + "\n");
       const results = workers > 1 ? await trainOnPool(cfg, seeds, workers, say) : trainHere(cfg, seeds, say);
-      const summary = summarizeCell(cfg, results, (performance.now() - t0) / 1000);
+      const summary = trainSummary(cfg, results, (performance.now() - t0) / 1000);
       if (typeof opts["out"] === "string") {
         const dir = opts["out"];
         makeDir(resolve(dir), "output folder"); // not a recursive mkdir: that never returns under /proc
@@ -64,21 +66,18 @@ type Say = (msg: string) => void;
 const progressEvery = (cfg: RunConfig) => Math.max(cfg.eval_every, Math.round(cfg.steps / 20 / cfg.eval_every) * cfg.eval_every);
 const doneLine = (r: SeedResult) => `seed ${r.seed}: ${r.status} T_mem ${r.T_mem ?? "-"} T_grok ${r.T_grok ?? "-"} (${r.steps_run} steps, ${r.wall_s.toFixed(1)} s)`;
 
-/** Seeds one after another in this thread. */
+/** Seeds one after another in this thread, then the early grokkers continued to the cell's end. */
 function trainHere(cfg: RunConfig, seeds: number[], say: Say): SeedResult[] {
   const every = progressEvery(cfg);
-  return seeds.map((s) => {
-    let lastAcc = "";
-    const out = runSeed(cfg, s, {
-      onLog: (r) => (lastAcc = `train ${r.train_acc.toFixed(3)} test ${r.test_acc.toFixed(3)} |W| ${r.weight_norm.toFixed(2)} L ${r.logit_scale.toFixed(2)}`),
-      onProgress: (step) => {
-        if (step % every === 0) say(`seed ${s}: step ${step}/${cfg.steps} ${lastAcc}`);
-      },
-    });
-    if (out.stopped) throw new Error("training stopped unexpectedly");
-    say(doneLine(out.result));
-    return out.result;
-  });
+  let lastAcc = "";
+  const results = trainCell(runSeed, cfg, seeds, (s) => ({
+    onLog: (r) => (lastAcc = `train ${r.train_acc.toFixed(3)} test ${r.test_acc.toFixed(3)} |W| ${r.weight_norm.toFixed(2)} L ${r.logit_scale.toFixed(2)}`),
+    onProgress: (step) => {
+      if (step % every === 0) say(`seed ${s}: step ${step}/${cfg.steps} ${lastAcc}`);
+    },
+  }));
+  for (const r of results) say(doneLine(r));
+  return results;
 }
 
 /** Seeds on a pool of worker threads, one seed per thread at a time; results in seed order. */
@@ -88,28 +87,37 @@ async function trainOnPool(cfg: RunConfig, seeds: number[], workers: number, say
   const every = progressEvery(cfg);
   const results = new Map<number, SeedResult>();
   try {
-    const queue = [...seeds];
-    const lane = async (): Promise<void> => {
-      for (let s = queue.shift(); s !== undefined; s = queue.shift()) {
-        let shown = 0;
-        const seed = s;
-        const o = await pool.run(
-          { jobId: `seed-${seed}`, config: cfg, seed, dir: join(scratch, String(seed)), checkpointEvery: 0 },
-          {
-            onProgress: (step) => {
-              if (Math.floor(step / every) > shown) {
-                shown = Math.floor(step / every);
-                say(`seed ${seed}: step ${step}/${cfg.steps}`);
-              }
+    const runAll = async (tasks: Array<{ seed: number; until?: number }>): Promise<void> => {
+      const queue = [...tasks];
+      const lane = async (): Promise<void> => {
+        for (let t = queue.shift(); t !== undefined; t = queue.shift()) {
+          let shown = 0;
+          const seed = t.seed;
+          const o = await pool.run(
+            {
+              jobId: `seed-${seed}`, config: cfg, seed, dir: join(scratch, String(seed)), checkpointEvery: 0,
+              ...(t.until === undefined ? { keepFinal: true } : { until: t.until }),
             },
-          },
-        );
-        if (o.kind !== "done") throw new Error(`seed ${seed}: ${o.kind === "error" ? o.message : "stopped"}`);
-        say(doneLine(o.result));
-        results.set(seed, o.result);
-      }
+            {
+              onProgress: (step) => {
+                if (Math.floor(step / every) > shown) {
+                  shown = Math.floor(step / every);
+                  say(`seed ${seed}: step ${step}/${cfg.steps}`);
+                }
+              },
+            },
+          );
+          if (o.kind !== "done") throw new Error(`seed ${seed}: ${o.kind === "error" ? o.message : "stopped"}`);
+          const prev = results.get(seed);
+          const r = prev && t.until !== undefined ? continuedResult(prev, o.result) : o.result;
+          say(t.until === undefined ? doneLine(r) : `seed ${seed}: continued to the cell's end, step ${r.steps_run}`);
+          results.set(seed, r);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(workers, tasks.length) }, lane));
     };
-    await Promise.all(Array.from({ length: workers }, lane));
+    await runAll(seeds.map((seed) => ({ seed })));
+    await runAll(continuations(cfg, seeds.map((s) => results.get(s)!)));
   } finally {
     await pool.close();
     rmSync(scratch, { recursive: true, force: true });

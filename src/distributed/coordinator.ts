@@ -8,6 +8,7 @@ import { Queue, type Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
 import { heartbeat, ownerId, release } from "../sweep/claims.js";
 import { noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "../sweep/record.js";
+import { finishCells } from "../sweep/run.js";
 import type { ActiveJob, SweepProgress, SweepSummary } from "../sweep/run.js";
 import { resolveSweepSpec, type Job } from "../sweep/spec.js";
 import { DEFAULT_STORE, openStore, type DB } from "../sweep/store.js";
@@ -28,6 +29,8 @@ export interface DistributedSweepOptions {
   checkpointEvery?: number;
   /** only this slice of the spec's jobs */
   shard?: Shard | null;
+  /** local worker threads that continue complete cells' early grokkers (default: one per core) */
+  workers?: number;
   /** aborting stops collecting and hands the claims back; queued jobs stay queued */
   signal?: AbortSignal;
   onProgress?: (p: SweepProgress) => void;
@@ -116,6 +119,11 @@ export async function runDistributedSweep(spec: unknown, opts: DistributedSweepO
     } else summary.interrupted = opts.signal?.aborted === true && done0 < jobs.length;
     const after = countsOf(db, jobs.map((j) => j.jobId));
     summary.left = jobs.length - after.done;
+    // the early grokkers of complete cells, continued to the cell's end here (their final state
+    // stays with the workers, so from step 0: the same bits, at the cost of the steps before grok)
+    if (!summary.interrupted && !opts.shard) {
+      await finishCells(db, sweep.name, summary, { storePath, ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    }
     summary.wall_s = (Date.now() - t0) / 1000;
     return summary;
   } finally {

@@ -8,7 +8,7 @@ import { jobCheckpointDir, removeCheckpoints } from "../sweep/checkpoints.js";
 import { heartbeat, ownerId, release } from "../sweep/claims.js";
 import { WorkerPool, type TaskOutcome } from "../sweep/pool.js";
 import { noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "../sweep/record.js";
-import { noticeRejected, type ActiveJob, type RunSweepOptions, type SweepSummary } from "../sweep/run.js";
+import { finishCells, noticeRejected, type ActiveJob, type RunSweepOptions, type SweepSummary } from "../sweep/run.js";
 import { resolveSweepSpec, type Job } from "../sweep/spec.js";
 import { checkpointRoot, DEFAULT_STORE, openStore, type DB } from "../sweep/store.js";
 import { codeVersion as currentCodeVersion } from "../sweep/version.js";
@@ -38,6 +38,10 @@ export async function runShard(spec: unknown, opts: ShardOptions): Promise<Sweep
     if (done0 < jobs.length && !opts.signal?.aborted) await execute(db, jobs, jobLabels(sweep), summary, { ...opts, storePath, version });
     else summary.interrupted = opts.signal?.aborted === true && done0 < jobs.length;
     summary.left = jobs.length - countsOf(db, ids).done;
+    // cells complete in this store (all their seeds in this slice) are finished here, from step 0
+    // (a shard keeps no final states: most of its cells complete only after `grokscale merge`, in
+    // the `sweep`/`reproduce` on the merged store that finds them complete)
+    if (!summary.interrupted) await finishCells(db, sweep.name, summary, { ...opts, storePath });
     summary.wall_s = (Date.now() - t0) / 1000;
     return summary;
   } finally {

@@ -146,14 +146,24 @@ function mergeOne(db: DB, src: DB, srcPath: string, tgtPath: string, total: Merg
       if (row["status"] === "done") copySeries(s["job_id"]);
       out.added++;
     } else if (s["status"] === "done" && t["status"] === "done") {
-      const diff = differs(s, t, seriesOf(src, s["job_id"]), seriesOf(db, s["job_id"]));
-      if (diff !== null) {
+      const ss = seriesOf(src, s["job_id"]);
+      const st = seriesOf(db, s["job_id"]);
+      const diff = differs(s, t, ss, st);
+      const longer = diff === null ? null : continuationOf(s, t, ss, st);
+      if (longer === "source") {
+        // the source continued this seed to its cell's end (sweep/extend.ts); the target had not
+        const set = DONE_COLS.map((c) => `${c} = @${c}`).join(", ");
+        db.prepare(`UPDATE runs SET ${set} WHERE job_id = @job_id`).run(Object.fromEntries([...DONE_COLS, "job_id"].map((c) => [c, s[c]])));
+        copySeries(s["job_id"]);
+        out.updated++;
+      } else if (longer === "target") {
+        out.identical++;
+      } else if (diff !== null) {
         throw new MergeConflictError(
           `job ${String(s["job_id"])} (cell ${String(s["cell_id"]).slice(0, 12)}, seed ${String(s["seed"])}) has different results ` +
             `in ${srcPath} and ${tgtPath} (${diff}); refusing to merge them`,
         );
-      }
-      out.identical++;
+      } else out.identical++;
     } else if (s["status"] === "done") {
       const set = DONE_COLS.map((c) => `${c} = @${c}`).join(", ");
       db.prepare(
@@ -181,6 +191,23 @@ function mergeOne(db: DB, src: DB, srcPath: string, tgtPath: string, total: Merg
   }
   for (const m of src.prepare(`SELECT * FROM sweep_jobs`).all() as Row[]) insert("sweep_jobs", m, "INSERT OR IGNORE");
   return out;
+}
+
+/**
+ * When two finished runs of one grokked seed differ only in how far it was continued past its grok
+ * (sweep/extend.ts): the same events, and the shorter run's series a prefix of the longer's. Returns
+ * which of the two is the longer, or null when they differ otherwise.
+ */
+function continuationOf(src: Row, tgt: Row, ss: Row[], st: Row[]): "source" | "target" | null {
+  if (src["result"] !== "grokked" || tgt["result"] !== "grokked") return null;
+  for (const c of ["T_grok", "norm_at_grok", "norm_at_fork"] as const) if (!same(src[c], tgt[c])) return null;
+  const [long, short, which] = Number(src["steps_run"]) > Number(tgt["steps_run"]) ? [ss, st, "source" as const] : [st, ss, "target" as const];
+  // T_mem may be reached only during the continuation: then the shorter run has none
+  const [lr, sr] = which === "source" ? [src, tgt] : [tgt, src];
+  if (sr["T_mem"] !== null && (!same(sr["T_mem"], lr["T_mem"]) || !same(sr["delay"], lr["delay"]))) return null;
+  if (short.length > long.length) return null;
+  for (let i = 0; i < short.length; i++) for (const c of Object.keys(short[i]!)) if (!same(short[i]![c], long[i]![c])) return null;
+  return which;
 }
 
 /** Why two finished runs differ (the first difference), or null when they hold the same results. */

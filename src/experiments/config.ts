@@ -35,7 +35,10 @@ export const RunConfigSchema = z
     t_int: z.number().int().min(0).nullable().default(null), // null: CE 500, MSE 50, transformer 600
     // --- layer-allocation clamp: gamma null means the plain global clamp
     gamma: z.number().gt(-1).nullable().default(null),
-    theta0: z.number().gt(0).lt(1).nullable().default(null), // W2's share of E+W2 power at the control's grok
+    theta0: z.number().gt(0).lt(1).nullable().default(null), // f_W2²/(f_E²+f_W2²) from the free control (train/calibrate.ts)
+    // W1's fraction f_W1 of ‖W‖ in the free control; the allocation clamp pins W1 at f_W1·rho·wc.
+    // Optional without a default, so configs without it keep their content hash.
+    f_w1: z.number().gt(0).lt(1).optional(),
     // --- forking arms (SPEC §5): free until fork_at, then arm
     fork_at: z.number().int().positive().nullable().default(null),
     fork_arm: z.enum(["free", "same", "raised", "lowered"]).default("free"),
@@ -52,7 +55,7 @@ export const RunConfigSchema = z
     steps: posInt.default(40000), // step budget (the paper's baseline budget)
     eval_every: posInt.default(25), // accuracy on all p² pairs; events are read at these steps
     log_every: posInt.default(200), // full measurements (and at step 1); the paper logs every 200
-    stop_on_grok: z.boolean().default(true), // a seed stops at the evaluation where it groks
+    stop_on_grok: z.boolean().default(true), // a seed stops where it groks; once its cell is done it is continued to the cell's end (train/cell-end.ts)
     kernels: z.enum(["wasm", "reference"]).default("wasm"),
   })
   .strict();
@@ -82,6 +85,12 @@ export function resolveConfig(input: unknown): RunConfig {
   const lr = c.lr ?? (c.model === "transformer" ? 5e-4 : 1e-3);
   if (c.gamma !== null && c.theta0 === null) {
     throw new ConfigError(`invalid config field "theta0": required when gamma is set (got null)`);
+  }
+  if (c.gamma !== null && c.f_w1 === undefined) {
+    throw new ConfigError(`invalid config field "f_w1": required when gamma is set (got undefined)`);
+  }
+  if (c.gamma === null && c.f_w1 !== undefined) {
+    throw new ConfigError(`invalid config field "f_w1": only the allocation clamp (gamma) uses it (got ${c.f_w1})`);
   }
   if (c.gamma !== null && c.wc === null) {
     throw new ConfigError(`invalid config field "wc": the allocation clamp (gamma) needs a reference norm (got null)`);

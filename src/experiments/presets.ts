@@ -18,9 +18,21 @@ export interface PresetExperiment {
   spec: SweepSpecInput;
 }
 
+/** What E8 takes from the free control at one modulus (train/calibrate.ts). */
+export interface AllocCalibration {
+  wc: number;
+  theta0: number;
+  f_w1: number;
+}
+
 export interface PresetOptions {
-  /** θ0 per modulus for the allocation clamp (E8); computed by a control run when absent */
-  theta0?: Record<number, number>;
+  /** E8's calibration per modulus, from the free control (`reproduce` runs it first) */
+  alloc?: Record<number, AllocCalibration>;
+}
+
+/** The free control that calibrates E8 at modulus p: λ = 1, no clamp, 12 seeds, 60000 steps. */
+export function allocControlCell(p: number): Record<string, unknown> {
+  return { p, wc: null, steps: 60000, arm: "ctrl", label: `ctrl p${p}` };
 }
 
 /** 15000·1.9^((ρ−1)/0.05) for the dose cells, 20000·… for the grid (SPEC §7), rounded up. */
@@ -72,10 +84,11 @@ function forking(ps: number[], seeds: number): PresetExperiment {
   };
 }
 
-function audit(rhos: number[], seeds: number, scale: Scale): PresetExperiment {
+function audit(rhos: number[], seeds: number): PresetExperiment {
   const wc = paperWc("ce", 59);
-  // quick: evaluation every 25 so the f32 cells coincide with E2's; paper: every 50, budget 60k
-  const common = scale === "quick" ? { eval_every: 25, steps: 120000 } : { eval_every: 50, steps: 60000 };
+  // as the paper's float64 audit: evaluated every 50 steps (each evaluation's collapse rate is
+  // logged, so log_every 50 too), budget 60000, every seed trained until the cell's last grok
+  const common = { eval_every: 50, log_every: 50, steps: 60000 };
   return {
     id: "E6",
     title: "Float64 audit: softmax collapse in float32",
@@ -89,23 +102,30 @@ function audit(rhos: number[], seeds: number, scale: Scale): PresetExperiment {
   };
 }
 
-function dose(seeds: number): PresetExperiment {
+/** Seeds per modulus in the paper's dose runs (its released files: 16 at p59 and p97, 8 elsewhere). */
+export const DOSE_SEEDS: Record<number, number> = { 43: 8, 59: 16, 67: 8, 97: 16, 113: 8 };
+
+function dose(): PresetExperiment {
   const rhos = Array.from({ length: 9 }, (_, i) => Math.round((0.85 + 0.05 * i) * 100) / 100);
+  const cell = (p: number, rho: number, steps: number) => ({ p, rho, wc: paperWc("dose", p), steps, seeds: DOSE_SEEDS[p]!, arm: "clamp", label: `p${p} rho=${rho}` });
   return {
     id: "E1",
     title: "Dose law: T_grok against the clamped norm",
     spec: {
       name: "e1-dose",
       experiment: "dose",
-      seeds,
-      cells: [43, 59, 67, 97, 113].flatMap((p) =>
-        rhos.map((rho) => ({ p, rho, wc: paperWc("dose", p), steps: budget(15000, rho, DOSE_CAP[p]), arm: "clamp", label: `p${p} rho=${rho}` })),
-      ),
+      seeds: 8,
+      cells: [
+        ...[43, 59, 67, 97, 113].flatMap((p) => rhos.map((rho) => cell(p, rho, budget(15000, rho, DOSE_CAP[p])))),
+        // the paper's added low-ρ cells at p43 (its run_paperC_dosecells runner: 15000 steps), on
+        // which p43's collapse-free n = 6 depends
+        ...[0.75, 0.8].map((rho) => cell(43, rho, 15000)),
+      ],
     },
   };
 }
 
-function allocation(ps: number[], seeds: number, theta0: Record<number, number>): PresetExperiment {
+function allocation(ps: number[], seeds: number, cal: Record<number, AllocCalibration>): PresetExperiment {
   const gammas = [-0.6, -0.3, 0, 0.3, 0.6];
   return {
     id: "E8",
@@ -115,9 +135,13 @@ function allocation(ps: number[], seeds: number, theta0: Record<number, number>)
       experiment: "alloc",
       seeds,
       cells: ps.flatMap((p) => {
-        const t0 = theta0[p];
-        if (t0 === undefined) throw new Error(`E8 needs theta0 for p=${p}: run \`grokscale calibrate --p ${p}\` first`);
-        return gammas.map((gamma) => ({ p, gamma, theta0: t0, wc: paperWc("ce", p), steps: 50000, arm: "alloc", label: `p${p} gamma=${gamma}` }));
+        const c = cal[p];
+        if (c === undefined) throw new Error(`E8 needs the free control's calibration at p=${p}: run \`grokscale calibrate --p ${p}\` first`);
+        // as the paper: the control's own w_c, W1 pinned at f_W1 of it, θ0 from the same log
+        return [
+          { ...allocControlCell(p), seeds },
+          ...gammas.map((gamma) => ({ p, gamma, theta0: c.theta0, f_w1: c.f_w1, wc: c.wc, steps: 50000, arm: "alloc", label: `p${p} gamma=${gamma}` })),
+        ];
       }),
     },
   };
@@ -176,18 +200,18 @@ export function presetExperiments(scale: Scale, opts: PresetOptions = {}): Prese
         mediation("E2", "ce", [59], TAUS_QUICK, 4),
         { id: "E3", title: "Collapse grid: norm × temperature", spec: { name: "e3-grid", experiment: "collapse", seeds: 4, cells: gridCells(59, [1, 1.15], TAUS_QUICK, scale) } },
         mediation("E4", "mse", [59], TAUS_QUICK, 4),
-        audit([1.15], 2, scale),
+        audit([1.15], 2),
         forking([59], 2),
       ];
     case "paper":
       return [
-        dose(12),
+        dose(),
         mediation("E2", "ce", [59, 97], TAUS_PAPER, 12),
         { id: "E3", title: "Collapse grid: norm × temperature", spec: { name: "e3-grid", experiment: "collapse", seeds: 12, cells: [59, 97].flatMap((p) => gridCells(p, [1, 1.05, 1.1, 1.15], [1, 1.3, 1.7], scale)) } },
         mediation("E4", "mse", [59, 97], TAUS_PAPER, 12),
-        audit([1.15, 1.25], 8, scale),
+        audit([1.15, 1.25], 8),
         transformer(scale),
-        ...(opts.theta0 ? [allocation([59, 97], 12, opts.theta0)] : []),
+        ...(opts.alloc ? [allocation([59, 97], 12, opts.alloc)] : []),
         forking([59, 97], 12),
       ];
   }

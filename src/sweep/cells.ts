@@ -3,11 +3,14 @@
 // the per-seed rows are available separately (loadSeedRows). Reads only; no statistics here.
 
 import type { RunConfig } from "../experiments/config.js";
-import type { CellRecord, CellSeries, SeedRecord } from "../analysis/records.js";
+import type { CellRecord, SeedRecord } from "../analysis/records.js";
+import { meanSeries } from "../analysis/series.js";
 import type { LogRow } from "../train/types.js";
 import { fromJson } from "./json.js";
 import { SERIES_COLS } from "./record.js";
 import { openStore, type DB } from "./store.js";
+
+export { meanSeries };
 
 interface SeriesRow extends Record<string, unknown> {
   job_id: string;
@@ -54,51 +57,21 @@ function seedRowsOf(db: DB, cellId: string, skipDiverged: boolean): Map<number, 
 }
 
 /**
- * The seed-mean series: at each step any seed logged, the mean over all seeds of each seed's latest
- * row at or before that step. A seed stops at its grok step, so past its end it contributes its last
- * row (carried forward): the paper trained every seed until all had grokked, and averaging only the
- * seeds still running would bias late steps toward slow seeds. Diverged seeds are left out.
+ * A grokked seed's norm as the paper's files hold it (wn_at_grok): ‖W‖ of the state its run ended
+ * in, which is the cell's end once the cell is complete (train/cell-end.ts). Runs recorded without a
+ * final state fall back to the norm at the grok evaluation.
  */
-export function meanSeries(perSeed: Map<number, LogRow[]>): CellSeries {
-  const seeds = [...perSeed.values()].map((rows) => [...rows].sort((a, b) => a.step - b.step)).filter((r) => r.length > 0);
-  const steps = [...new Set(seeds.flatMap((rows) => rows.map((r) => r.step)))].sort((a, b) => a - b);
-  // for every step, each seed's latest row at or before it (a seed starts at step 1, like all)
-  const at: LogRow[][] = steps.map(() => []);
-  for (const rows of seeds) {
-    let j = 0;
-    steps.forEach((t, i) => {
-      while (j + 1 < rows.length && rows[j + 1]!.step <= t) j++;
-      if (rows[j]!.step <= t) at[i]!.push(rows[j]!);
-    });
-  }
-  const mean = (rows: LogRow[], f: (r: LogRow) => number | undefined): number => {
-    let s = 0;
-    let n = 0;
-    for (const r of rows) {
-      const v = f(r);
-      if (v !== undefined) {
-        s += v;
-        n++;
-      }
-    }
-    return n === 0 ? Number.NaN : s / n;
-  };
-  const col = (k: "logit_scale" | "weight_norm" | "frac_saturated" | "collapse_rate" | "train_acc" | "test_acc"): number[] =>
-    steps.map((_, i) => mean(at[i]!, (r) => r[k]));
-  const names = new Set<string>();
-  for (const rows of seeds) for (const r of rows) for (const k of Object.keys(r.norms)) names.add(k);
-  const norms: Record<string, number[]> = {};
-  for (const n of [...names].sort()) norms[n] = steps.map((_, i) => mean(at[i]!, (r) => r.norms[n]));
-  return {
-    step: steps,
-    logit_scale: col("logit_scale"),
-    weight_norm: col("weight_norm"),
-    frac_saturated: col("frac_saturated"),
-    collapse_rate: col("collapse_rate"),
-    train_acc: col("train_acc"),
-    test_acc: col("test_acc"),
-    norms,
-  };
+function normAtEnd(r: { T_grok: number | null; norm_at_grok: number | null; final_json: string | null }): number | null {
+  if (r.T_grok === null) return null;
+  const w = r.final_json === null ? undefined : fromJson<LogRow>(r.final_json).weight_norm;
+  return typeof w === "number" && Number.isFinite(w) ? w : r.norm_at_grok;
+}
+
+/** A seed's largest finite logged collapse rate (null without one). */
+function collapseMax(rows: LogRow[] | undefined): number | null {
+  let best: number | null = null;
+  for (const r of rows ?? []) if (Number.isFinite(r.collapse_rate) && (best === null || r.collapse_rate > best)) best = r.collapse_rate;
+  return best;
 }
 
 /** The arm a cell gets when its sweep spec names none. */
@@ -127,14 +100,15 @@ export async function loadCellRecords(storePath: string, opts: { sweep?: string 
     const perCell = new Map<string, number>();
     for (const m of members) perCell.set(m.cell_id, (perCell.get(m.cell_id) ?? 0) + 1);
     const seedQ = db.prepare(
-      `SELECT seed, T_mem, T_grok, norm_at_grok, result FROM runs WHERE cell_id = ? AND status = 'done' ORDER BY seed`,
+      `SELECT seed, T_mem, T_grok, norm_at_grok, final_json, result FROM runs WHERE cell_id = ? AND status = 'done' ORDER BY seed`,
     );
     return members.map((m) => {
       const cfg = JSON.parse(m.config_json) as RunConfig;
+      const perSeed = seedRowsOf(db, m.cell_id, true);
       const arm = m.arm === "" ? defaultArm(cfg) : m.arm;
       const seeds: SeedRecord[] = (
-        seedQ.all(m.cell_id) as { seed: number; T_mem: number | null; T_grok: number | null; norm_at_grok: number | null; result: SeedRecord["status"] }[]
-      ).map((r) => ({ seed: r.seed, T_mem: r.T_mem, T_grok: r.T_grok, norm_at_grok: r.norm_at_grok, status: r.result }));
+        seedQ.all(m.cell_id) as { seed: number; T_mem: number | null; T_grok: number | null; norm_at_grok: number | null; final_json: string | null; result: SeedRecord["status"] }[]
+      ).map((r) => ({ seed: r.seed, T_mem: r.T_mem, T_grok: r.T_grok, norm_at_grok: normAtEnd(r), status: r.result, collapse_max: collapseMax(perSeed.get(r.seed)) }));
       return {
         id: perCell.get(m.cell_id)! > 1 ? `${m.cell_id}#${m.experiment}/${arm}` : m.cell_id,
         source: "store" as const,
@@ -150,7 +124,7 @@ export async function loadCellRecords(storePath: string, opts: { sweep?: string 
         wd: cfg.wd,
         t_fork: cfg.fork_at,
         seeds,
-        series: meanSeries(seedRowsOf(db, m.cell_id, true)),
+        series: meanSeries(perSeed),
       };
     });
   } finally {

@@ -1,5 +1,6 @@
 // One job run with its checkpoints: resume from the newest good checkpoint in the job's folder,
-// train through the runner, checkpoint every K steps and when asked to stop. Synchronous, and free
+// train through the runner, checkpoint every K steps and when asked to stop; optionally keep the
+// final state (a seed that may be continued to its cell's end) or continue a seed to a given step. Synchronous, and free
 // of threads and databases, so the local pool's worker threads and a distributed queue's workers
 // can both call it. Recording the outcome is the caller's business.
 
@@ -15,6 +16,10 @@ export interface JobTask {
   /** this job's checkpoint folder */
   dir: string;
   checkpointEvery: number;
+  /** continue the seed to exactly this step past its grok (a cell's end: train/cell-end.ts) */
+  until?: number;
+  /** at the end, write the final state into the folder too, so the seed can be continued later */
+  keepFinal?: boolean;
 }
 
 export interface JobHooks {
@@ -48,8 +53,13 @@ export function runJobWithCheckpoints(runner: JobRunner, task: JobTask, hooks: J
     ...(hooks.onLog ? { onLog: hooks.onLog } : {}),
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
     ...(hooks.shouldStop ? { shouldStop: hooks.shouldStop } : {}),
+    ...(task.until !== undefined ? { until: task.until } : {}),
+    ...(task.keepFinal ? { keepFinal: true } : {}),
   });
-  if (!outcome.stopped) return { kind: "done", result: outcome.result };
+  if (!outcome.stopped) {
+    if (outcome.final && outcome.final.step > 0) writeCheckpoint(dir, outcome.final.step, runner.encodeSnapshot(outcome.final));
+    return { kind: "done", result: outcome.result };
+  }
   if (outcome.snapshot.step > 0) writeCheckpoint(dir, outcome.snapshot.step, runner.encodeSnapshot(outcome.snapshot));
   return { kind: "stopped", step: outcome.snapshot.step };
 }

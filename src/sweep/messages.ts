@@ -18,6 +18,8 @@ export type ToWorker = {
   /** this job's checkpoint folder */
   dir: string;
   checkpointEvery: number;
+  until?: number;
+  keepFinal?: boolean;
 };
 
 export type FromWorker =

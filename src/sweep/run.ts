@@ -1,14 +1,16 @@
 // runSweep: the library entry that runs a sweep spec to completion on a local pool of worker
 // threads. It validates and resolves the spec first (a bad spec writes nothing), registers it,
-// then claims jobs one at a time, heartbeats its claims, records each finished run, and on abort
+// then claims jobs one at a time, heartbeats its claims, records each finished run, continues each
+// complete cell's early grokkers to the cell's end (extend.ts), and on abort
 // stops the workers, keeps their checkpoints and hands the jobs back. It returns data (progress
 // events, a summary) and prints nothing; the `grokscale sweep` command draws the display.
 
 import { availableParallelism } from "node:os";
 import type { LogRow } from "../train/types.js";
-import { checkpointedJobs, jobCheckpointDir, removeCheckpoints } from "./checkpoints.js";
+import { jobCheckpointDir, removeCheckpoints } from "./checkpoints.js";
 import { claimNext, heartbeat, ownerId, release } from "./claims.js";
 import { WorkerPool, type TaskOutcome } from "./pool.js";
+import { extendCells, keepsFinalState, pruneSettled } from "./extend.js";
 import { addLiveRows, noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "./record.js";
 import { resolveSweepSpec, type Job, type ResolvedSweep } from "./spec.js";
 import { checkpointRoot, DEFAULT_STORE, openStore } from "./store.js";
@@ -75,6 +77,8 @@ export interface SweepSummary {
   interrupted: boolean;
   wall_s: number;
   errors: { jobId: string; message: string }[];
+  /** early grokkers continued to their cell's end by this invocation (train/cell-end.ts) */
+  extended?: number;
 }
 
 /** Runs (or resumes) a sweep; resolves when nothing claimable is left or after an abort. */
@@ -86,23 +90,36 @@ export async function runSweep(spec: unknown, opts: RunSweepOptions = {}): Promi
   const db = openStore(storePath);
   try {
     const reg = await registerSweepAsync(db, sweep, version, opts.signal);
-    pruneFinished(db, checkpointRoot(storePath));
+    pruneSettled(db, storePath);
     const summary: SweepSummary = {
       sweep: sweep.name, store: storePath, total: reg.total, already_done: reg.done, ran: 0, grokked: 0, censored: 0,
       diverged: 0, failed: 0, left: reg.total - reg.done, interrupted: false, wall_s: 0, errors: [],
     };
-    if (reg.done === reg.total || opts.signal?.aborted) {
-      summary.interrupted = opts.signal?.aborted === true && reg.done < reg.total;
-      summary.wall_s = (Date.now() - t0) / 1000;
-      return summary;
-    }
-    await execute(db, sweep, summary, { ...opts, storePath, version });
+    if (reg.done < reg.total && !opts.signal?.aborted) await execute(db, sweep, summary, { ...opts, storePath, version });
+    else summary.interrupted = opts.signal?.aborted === true && reg.done < reg.total;
     summary.left = summary.total - countDone(db, sweep.name);
+    if (!summary.interrupted) await finishCells(db, sweep.name, summary, { ...opts, storePath });
     summary.wall_s = (Date.now() - t0) / 1000;
     return summary;
   } finally {
     db.close();
   }
+}
+
+/**
+ * Continues the early grokkers of every complete cell to the cell's end (sweep/extend.ts); an
+ * interruption leaves their checkpoints for the next invocation. Shared by every sweep path.
+ */
+export async function finishCells(db: ReturnType<typeof openStore>, sweep: string, summary: SweepSummary, o: RunSweepOptions & { storePath: string }): Promise<void> {
+  const ext = await extendCells(db, sweep, {
+    storePath: o.storePath, workers: Math.max(1, Math.floor(o.workers ?? availableParallelism())),
+    ...(o.runner ? { runner: o.runner } : {}), ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  summary.extended = (summary.extended ?? 0) + ext.extended;
+  summary.errors.push(...ext.errors);
+  if (ext.left > 0 && o.signal?.aborted) summary.interrupted = true;
+  pruneSettled(db, o.storePath);
 }
 
 function countDone(db: ReturnType<typeof openStore>, sweep: string): number {
@@ -114,12 +131,6 @@ function countDone(db: ReturnType<typeof openStore>, sweep: string): number {
 }
 
 type Ctx = RunSweepOptions & { storePath: string; version: string };
-
-/** Removes checkpoints left by finished jobs (a process killed between recording and cleaning up). */
-function pruneFinished(db: ReturnType<typeof openStore>, root: string): void {
-  const done = db.prepare(`SELECT 1 FROM runs WHERE job_id = ? AND status = 'done'`);
-  for (const job of checkpointedJobs(root)) if (done.get(job) !== undefined) removeCheckpoints(jobCheckpointDir(root, job));
-}
 
 async function execute(db: ReturnType<typeof openStore>, sweep: ResolvedSweep, summary: SweepSummary, o: Ctx): Promise<void> {
   const owner = ownerId();
@@ -208,7 +219,7 @@ async function execute(db: ReturnType<typeof openStore>, sweep: ResolvedSweep, s
     switch (outcome.kind) {
       case "done": {
         if (recordDone(db, job.jobId, owner, outcome.result, o.version)) {
-          removeCheckpoints(jobCheckpointDir(root, job.jobId));
+          if (!keepsFinalState(db, job.jobId)) removeCheckpoints(jobCheckpointDir(root, job.jobId));
           summary.ran++;
           summary[outcomeOf(outcome.result)]++;
           if (a) finishedWall.push((Date.now() - a.startedAt) / 1000);
@@ -264,7 +275,10 @@ async function execute(db: ReturnType<typeof openStore>, sweep: ResolvedSweep, s
         inflight++;
         pool
           .run(
-            { jobId: job.jobId, config: job.config, seed: job.seed, dir: jobCheckpointDir(root, job.jobId), checkpointEvery: o.checkpointEvery ?? 1000 },
+            {
+              jobId: job.jobId, config: job.config, seed: job.seed, dir: jobCheckpointDir(root, job.jobId), checkpointEvery: o.checkpointEvery ?? 1000,
+              keepFinal: job.config.stop_on_grok,
+            },
             {
               onStarted: (fromStep, rejected) => {
                 entry.fromStep = entry.step = fromStep;

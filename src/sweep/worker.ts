@@ -21,7 +21,11 @@ port.on("message", (msg: ToWorker) => {
   try {
     const outcome = runJobWithCheckpoints(
       runner,
-      { jobId, config: msg.config as RunConfig, seed: msg.seed, dir: msg.dir, checkpointEvery: msg.checkpointEvery },
+      {
+        jobId, config: msg.config as RunConfig, seed: msg.seed, dir: msg.dir, checkpointEvery: msg.checkpointEvery,
+        ...(msg.until !== undefined ? { until: msg.until } : {}),
+        ...(msg.keepFinal ? { keepFinal: true } : {}),
+      },
       {
         onStarted: (fromStep, rejected) => post({ type: "started", jobId, fromStep, rejected }),
         onCheckpoint: (step) => post({ type: "checkpoint", jobId, step }),

@@ -1,11 +1,11 @@
 // Norm interventions (SPEC §5), applied after the optimiser step and the decay. The global clamp
 // multiplies all weight matrices by one scalar so that ‖W‖ equals the target; the layer-allocation
-// clamp keeps the total and W1's share, and gives W2 the fraction θ = clip(θ0·(1+γ), 0.02, 0.98) of
-// the E + W2 power, E the rest. Adam moments are never touched.
+// clamp rescales E, W1 and W2 each to its own target, fixed for the cell as the paper's runner fixes
+// them (docs/study.md). Adam moments are never touched.
 
 import type { Kernels } from "../kernels/types.js";
 import type { ParamSet } from "../models/params.js";
-import { matrixPowers, weightNorm } from "../metrics/norms.js";
+import { matrixNorms, weightNorm } from "../metrics/norms.js";
 
 /** Rescales every weight matrix so that ‖W‖ = target. */
 export function clampNorm(k: Kernels, P: ParamSet, target: number): void {
@@ -20,28 +20,28 @@ export function allocationTheta(theta0: number, gamma: number): number {
 }
 
 /**
- * The allocation clamp for a model with matrices named embedding (E), "W1" and "W2": total power
- * target², W1 keeps its current share of it, W2 gets θ of the rest, E gets 1 − θ.
+ * The allocation clamp's per-matrix target norms for a cell (the paper's alloc_targets), fixed once:
+ * W1 pinned at f_W1 · total, the remaining power split θ = clip(θ0(1 + γ), 0.02, 0.98) to W2 and
+ * 1 − θ to E.
  */
-export function clampAllocation(k: Kernels, P: ParamSet, target: number, theta: number, embedding = "E"): void {
-  const pw = matrixPowers(k, P);
-  const total = Object.values(pw).reduce((a, b) => a + b, 0);
-  if (!(total > 0)) return;
-  const t2 = target * target;
-  const want: Record<string, number> = {};
-  const w1Share = (pw["W1"] ?? 0) / total;
-  const rest = t2 * (1 - w1Share);
-  want["W1"] = t2 * w1Share;
-  want["W2"] = rest * theta;
-  want[embedding] = rest * (1 - theta);
+export function allocationTargets(total: number, fW1: number, theta0: number, gamma: number): { E: number; W1: number; W2: number } {
+  const W1 = fW1 * total;
+  const rest = Math.max(total * total - W1 * W1, 1e-8);
+  const theta = allocationTheta(theta0, gamma);
+  return { E: Math.sqrt((1 - theta) * rest), W1, W2: Math.sqrt(theta * rest) };
+}
+
+/** Rescales each of E (named `embedding`), W1 and W2 to its own target norm. */
+export function clampAllocation(k: Kernels, P: ParamSet, targets: { E: number; W1: number; W2: number }, embedding = "E"): void {
+  const norms = matrixNorms(k, P);
   for (const e of P.entries) {
     if (!e.matrix) continue;
-    const cur = pw[e.name]!;
-    const tgt = want[e.name];
-    if (tgt === undefined) throw new Error(`allocation clamp: unexpected matrix ${e.name}`);
+    const name = e.name === embedding ? "E" : e.name;
+    if (name !== "E" && name !== "W1" && name !== "W2") throw new Error(`allocation clamp: unexpected matrix ${e.name}`);
+    const cur = norms[e.name]!;
     if (cur > 0) {
       const s = P.slice(P.data, e.name);
-      k.scale(s.length, Math.sqrt(tgt / cur), s, s, 0);
+      k.scale(s.length, targets[name] / cur, s, s, 0);
     }
   }
 }

@@ -1,10 +1,13 @@
-// The summary of one cell's seeds (SPEC §6): medians of T_mem and T_grok over the seeds that reached
-// them, the at-least-half-grokked rule, and L at grok = the seed-mean logit scale at the logged step
-// nearest the median T_grok. Seeds stop when they grok, so a seed whose log ends before that step
-// contributes its last logged value (its post-grok L changes slowly); this is stated in the output.
+// The summary `train` prints for one cell's seeds (not a second cell summary): the analysis's summary of the cell
+// (analysis/cell-stats.ts, the one definition of T_grok, the half rule and L at grok) plus the
+// per-seed outcomes and the run's bookkeeping. The seeds are expected to have been trained as a
+// cell (train/cell-end.ts), so every seed's log reaches the cell's end.
 
+import { summarizeCell } from "../analysis/cell-stats.js";
+import type { CellRecord } from "../analysis/records.js";
+import { meanSeries } from "../analysis/series.js";
 import type { RunConfig } from "../experiments/config.js";
-import type { LogRow, SeedResult } from "./types.js";
+import type { SeedResult } from "./types.js";
 
 export function median(xs: number[]): number | null {
   if (xs.length === 0) return null;
@@ -13,14 +16,7 @@ export function median(xs: number[]): number | null {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** The row of a log nearest to `step` (ties to the earlier row); null for an empty log. */
-export function rowNearest(log: LogRow[], step: number): LogRow | null {
-  let best: LogRow | null = null;
-  for (const r of log) if (!best || Math.abs(r.step - step) < Math.abs(best.step - step)) best = r;
-  return best;
-}
-
-export interface CellSummary {
+export interface TrainSummary {
   config: RunConfig;
   seeds: Array<{ seed: number; T_mem: number | null; T_grok: number | null; delay: number | null; grokked: boolean; status: string; steps_run: number; norm_at_grok: number | null }>;
   n_seeds: number;
@@ -31,33 +27,47 @@ export interface CellSummary {
   T_mem_median: number | null;
   T_grok_median: number | null;
   delay_median: number | null;
-  /** seed-mean logit scale at the logged step nearest the median T_grok */
+  /** seed-mean logit scale at the logged step nearest the median T_grok (analysis/cell-stats.ts) */
   L_at_grok: number | null;
+  /** the logged step L_at_grok was read at */
+  L_step: number | null;
+  /** median over grokked seeds of ‖W‖ where the cell's run ended (the paper's wn_at_grok) */
   norm_at_grok_median: number | null;
   steps_run: number;
   wall_s: number;
 }
 
-export function summarizeCell(config: RunConfig, results: SeedResult[], wall_s: number): CellSummary {
+/** The analysis's record of a cell trained in this process. */
+export function cellRecordOf(config: RunConfig, results: readonly SeedResult[]): CellRecord {
+  const perSeed = new Map(results.filter((r) => r.status !== "diverged").map((r) => [r.seed, r.log]));
+  return {
+    id: "train", source: "store", experiment: "train", model: config.model, p: config.p, loss: config.loss,
+    rho: config.wc === null ? 1 : config.rho, tau: config.tau, gamma: config.gamma, arm: config.wc === null ? "free" : "clamp",
+    dtype: config.dtype, wd: config.wd, t_fork: config.fork_at,
+    seeds: results.map((r) => ({
+      seed: r.seed, T_mem: r.T_mem, T_grok: r.T_grok, status: r.status,
+      norm_at_grok: r.T_grok === null ? null : (r.final?.weight_norm ?? r.norm_at_grok),
+    })),
+    series: meanSeries(perSeed),
+  };
+}
+
+export function trainSummary(config: RunConfig, results: SeedResult[], wall_s: number): TrainSummary {
+  const s = summarizeCell(cellRecordOf(config, results));
   const grokked = results.filter((r) => r.grokked);
-  const T_grok_median = median(grokked.map((r) => r.T_grok!));
-  let L: number | null = null;
-  if (T_grok_median !== null) {
-    const vals = results.map((r) => rowNearest(r.log, T_grok_median)?.logit_scale).filter((v): v is number => v !== undefined);
-    L = vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null;
-  }
   return {
     config,
     seeds: results.map((r) => ({ seed: r.seed, T_mem: r.T_mem, T_grok: r.T_grok, delay: r.delay, grokked: r.grokked, status: r.status, steps_run: r.steps_run, norm_at_grok: r.norm_at_grok })),
     n_seeds: results.length,
     n_grokked: grokked.length,
-    n_diverged: results.filter((r) => r.status === "diverged").length,
-    valid: grokked.length * 2 >= results.length && results.length > 0,
-    T_mem_median: median(results.filter((r) => r.T_mem !== null).map((r) => r.T_mem!)),
-    T_grok_median,
+    n_diverged: s.nDiverged,
+    valid: s.T_grok !== null,
+    T_mem_median: s.T_mem,
+    T_grok_median: median(grokked.map((r) => r.T_grok!)),
     delay_median: median(grokked.filter((r) => r.delay !== null).map((r) => r.delay!)),
-    L_at_grok: L,
-    norm_at_grok_median: median(grokked.filter((r) => r.norm_at_grok !== null).map((r) => r.norm_at_grok!)),
+    L_at_grok: s.L,
+    L_step: s.L_step,
+    norm_at_grok_median: s.norm,
     steps_run: Math.max(0, ...results.map((r) => r.steps_run)),
     wall_s,
   };

@@ -1,8 +1,10 @@
 // The trainer: one seed of one cell, step by step (SPEC §4-6). Each step: forward, loss, backward,
 // AdamW with decoupled decay, then the intervention (norm clamp from t_int, allocation clamp, or the
 // forking arm's clamp from the fork). Evaluation at step 1 and every eval_every steps on all pairs;
-// full measurements at step 1, every log_every steps and at the last step. Deterministic: the same
-// config and seed give the same bits, and resuming from a snapshot gives the same bits as not stopping.
+// logged measurements at step 1 and every log_every steps, as the paper's runner logs them
+// (docs/study.md); the state the run ends in (at a grok, the budget or a cell's end) is `final`.
+// Deterministic: the same config and seed give the same bits, and resuming from a snapshot (a
+// checkpoint, or the final state of a seed that stopped at its grok) gives the same bits as not stopping.
 
 import type { RunConfig } from "../experiments/config.js";
 import { delayOf, type EventState, observe } from "../metrics/events.js";
@@ -12,7 +14,7 @@ import { matrixNorms, weightNorm } from "../metrics/norms.js";
 import { lossOp } from "../tensor/ops/loss.js";
 import { Tape } from "../tensor/tape.js";
 import { adamwStep } from "./adamw.js";
-import { allocationTheta, clampAllocation, clampNorm } from "./clamp.js";
+import { allocationTargets, clampAllocation, clampNorm } from "./clamp.js";
 import { captureState, openSession, restoreState, type Session } from "./session.js";
 import type { LogRow, SeedResult, Snapshot } from "./types.js";
 
@@ -31,13 +33,23 @@ export interface RunSeedOptions {
   shouldStop?: () => boolean;
   /** called once with the opened (and resumed) session, for read-only views of the live state */
   onOpen?: (s: Session) => void;
+  /**
+   * train to exactly this step (at most the budget), past the seed's grok: how a cell's early
+   * grokkers are continued to the cell's end (train/cell-end.ts). Unset: stop at grok per stop_on_grok.
+   */
+  until?: number;
+  /** return the final training state with the result (to continue it later) */
+  keepFinal?: boolean;
 }
 
-export type RunSeedOutcome = { stopped: false; result: SeedResult } | { stopped: true; snapshot: Snapshot };
+export type RunSeedOutcome =
+  | { stopped: false; result: SeedResult; final?: Snapshot }
+  | { stopped: true; snapshot: Snapshot };
 
 interface RunState extends EventState {
   step: number;
   norm_at_fork: number | null;
+  norm_at_grok: number | null;
   log: LogRow[];
   wall_s: number;
 }
@@ -58,7 +70,7 @@ function intervene(s: Session, st: RunState, t: number): void {
   }
   if (cfg.wc === null || t < cfg.t_int) return;
   const target = cfg.rho * cfg.wc;
-  if (cfg.gamma !== null) clampAllocation(k, P, target, allocationTheta(cfg.theta0!, cfg.gamma), s.model.embedding);
+  if (cfg.gamma !== null) clampAllocation(k, P, allocationTargets(target, cfg.f_w1!, cfg.theta0!, cfg.gamma), s.model.embedding);
   else clampNorm(k, P, target);
 }
 
@@ -125,6 +137,7 @@ function snapshotOf(s: Session, st: RunState): Snapshot {
     T_mem: st.T_mem,
     T_grok: st.T_grok,
     norm_at_fork: st.norm_at_fork,
+    norm_at_grok: st.norm_at_grok,
     log: st.log.map((r) => ({ ...r, norms: { ...r.norms } })),
     wall_s: st.wall_s,
   };
@@ -145,19 +158,25 @@ export function runSeed(cfg: RunConfig, seed: number, opts: RunSeedOptions = {})
 export function* seedSteps(cfg: RunConfig, seed: number, opts: RunSeedOptions = {}): Generator<number, RunSeedOutcome, void> {
   const t0 = performance.now();
   const s = openSession(cfg, seed);
-  const st: RunState = { step: 0, T_mem: null, T_grok: null, norm_at_fork: null, log: [], wall_s: 0 };
+  const st: RunState = { step: 0, T_mem: null, T_grok: null, norm_at_fork: null, norm_at_grok: null, log: [], wall_s: 0 };
   if (opts.resume) {
     const r = opts.resume;
     if (r.seed !== seed) throw new Error(`resume: snapshot is of seed ${r.seed}, not ${seed}`);
     restoreState(s, r);
-    Object.assign(st, { step: r.step, T_mem: r.T_mem, T_grok: r.T_grok, norm_at_fork: r.norm_at_fork, log: r.log.map((x) => ({ ...x })), wall_s: r.wall_s });
+    Object.assign(st, {
+      step: r.step, T_mem: r.T_mem, T_grok: r.T_grok, norm_at_fork: r.norm_at_fork, norm_at_grok: r.norm_at_grok ?? null,
+      log: r.log.map((x) => ({ ...x })), wall_s: r.wall_s,
+    });
   }
   opts.onOpen?.(s);
+  const until = opts.until === undefined ? null : Math.min(opts.until, cfg.steps);
+  if (until !== null && until < st.step) throw new Error(`until: step ${until} lies before the state's step ${st.step}`);
+  const isDone = (): boolean => (until !== null ? st.step >= until : st.T_grok !== null && cfg.stop_on_grok);
   const wallBase = st.wall_s;
   const elapsed = () => wallBase + (performance.now() - t0) / 1000;
-  let normAtGrok: number | null = null;
   let diverged = false;
-  let done = st.T_grok !== null && cfg.stop_on_grok;
+  let done = isDone();
+  let last: LogRow | null = null; // the measurement of the state the run ends in
 
   while (!done && st.step < cfg.steps) {
     if (opts.shouldStop?.()) {
@@ -172,15 +191,19 @@ export function* seedSteps(cfg: RunConfig, seed: number, opts: RunSeedOptions = 
       break;
     }
     intervene(s, st, t);
-    if (t === 1 || t % cfg.eval_every === 0 || t === cfg.steps) {
+    if (t === 1 || t % cfg.eval_every === 0 || t === cfg.steps || t === until) {
       const ev = evaluate(s.ctx, s.model, s.evalSet, cfg.tau, cfg.loss);
       const fired = observe(st, t, ev.train.correct / ev.train.rows, ev.test.correct / ev.test.rows);
-      if (fired.grok) normAtGrok = weightNorm(s.ctx.k, s.model.params);
-      done = st.T_grok !== null && cfg.stop_on_grok;
-      if (t === 1 || t % cfg.log_every === 0 || fired.grok || done || t === cfg.steps) {
+      if (fired.grok) st.norm_at_grok = weightNorm(s.ctx.k, s.model.params);
+      done = isDone();
+      const logged = t === 1 || t % cfg.log_every === 0;
+      if (logged || done || t === cfg.steps) {
         const row = measure(s, t, ev);
-        st.log.push(row);
-        opts.onLog?.(row);
+        last = row;
+        if (logged) {
+          st.log.push(row);
+          opts.onLog?.(row);
+        }
       }
       opts.onProgress?.(t);
     }
@@ -190,9 +213,7 @@ export function* seedSteps(cfg: RunConfig, seed: number, opts: RunSeedOptions = 
     }
     yield t;
   }
-  if (normAtGrok === null && st.T_grok !== null) {
-    normAtGrok = st.log.find((r) => r.step === st.T_grok)?.weight_norm ?? null;
-  }
+  if (last === null && !diverged) last = st.log[st.log.length - 1] ?? null;
   const result: SeedResult = {
     seed,
     T_mem: st.T_mem,
@@ -202,10 +223,14 @@ export function* seedSteps(cfg: RunConfig, seed: number, opts: RunSeedOptions = 
     status: diverged ? "diverged" : st.T_grok !== null ? "grokked" : "censored",
     steps_run: st.step,
     wall_s: elapsed(),
-    norm_at_grok: diverged ? null : normAtGrok,
+    norm_at_grok: diverged ? null : st.norm_at_grok,
     norm_at_fork: st.norm_at_fork,
-    final: st.log[st.log.length - 1] ?? null,
+    final: diverged ? (st.log[st.log.length - 1] ?? null) : last,
     log: st.log,
   };
+  if (opts.keepFinal && !diverged) {
+    st.wall_s = result.wall_s;
+    return { stopped: false, result, final: snapshotOf(s, st) };
+  }
   return { stopped: false, result };
 }

@@ -44,7 +44,7 @@ export interface SeedResult extends SeedEvents {
   norm_at_grok: number | null;
   /** ‖W‖ at the fork (forking arms only) */
   norm_at_fork: number | null;
-  /** the last logged row */
+  /** the measurement of the state the run ended in (at steps_run; not necessarily a logged row) */
   final: LogRow | null;
   log: LogRow[];
 }
@@ -64,6 +64,8 @@ export interface Snapshot {
   T_mem: number | null;
   T_grok: number | null;
   norm_at_fork: number | null;
+  /** ‖W‖ at the grokking evaluation (absent in snapshots written before it was kept) */
+  norm_at_grok?: number | null;
   log: LogRow[];
   /** seconds of training before this snapshot (wall time accumulates across resumes) */
   wall_s: number;

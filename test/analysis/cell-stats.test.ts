@@ -61,10 +61,11 @@ describe("summarizeCell", () => {
     expect(s.dropped).toBeNull();
   });
 
-  it("marks a cell that fails the half rule, with its label, and gives it no L", () => {
-    const s = summarizeCell(cell({ id: "x1", seeds: seeds([200, null, null]) }));
+  it("marks a cell that fails the half rule, with its label; its L is still read at the grokked seeds' median (as the paper's runner)", () => {
+    const s = summarizeCell(cell({ id: "x1", seeds: seeds([200, null, null]), L: (t) => t / 10 }));
     expect(s.T_grok).toBeNull();
-    expect(s.L).toBeNull();
+    expect(s.L).toBe(20);
+    expect(s.L_step).toBe(200);
     expect(s.dropped).toMatch(/\[x1\]: only 1 of 3 seeds grokked/);
   });
 

@@ -126,7 +126,16 @@ describe("forkingArms", () => {
     expect(forkingArms(nf, boot, "f")).toEqual({ ok: false, reason: "free: a forking arm without t_fork" });
     const cens = four();
     cens[3] = arm("clamp_same", [null, null, null]);
-    expect(forkingArms(cens, boot, "f")).toEqual({ ok: false, reason: "clamp_same: no seed grokked (all 3 censored or diverged)" });
+    expect(forkingArms(cens, boot, "f")).toEqual({ ok: false, reason: "no seed grokked in both the clamp_raised and the clamp_same arm" });
+  });
+
+  it("reads raised/same over the seeds where both arms grokked (the paper's rule)", () => {
+    const c = four();
+    c[0] = arm("clamp_raised", [700, null, 900]);
+    const r = forkingArms(c, boot, "f");
+    if (!r.ok) throw new Error(r.reason);
+    // seeds 0 and 2: raised delays 600, 800 (median 700); same delays 200, 210 (median 205)
+    expect(r.value.ratio).toBeCloseTo(700 / 205, 12);
   });
 });
 
@@ -141,5 +150,17 @@ describe("auditTable", () => {
       ["f64", 0, null, null, 0],
     ]);
     expect(rows[1]!.dropped).toMatch(/no seed grokked/);
+    expect(rows[0]!.collapse_of).toBe("seed-mean series peak");
+  });
+
+  it("with per-seed rates, reports the seed mean of each seed's largest rate over its run (the paper's audit)", () => {
+    const step = [0, 100, 200, 300];
+    const c = cell({ experiment: "audit", rho: 1.25, dtype: "f32", seeds: seeds([200, 220]), series: { step, logit_scale: [1, 2, 3, 4], weight_norm: [1, 1, 1, 1], collapse_rate: [0, 0.1, 0.31, 0.2] } });
+    c.seeds[0]!.collapse_max = 0.2;
+    c.seeds[1]!.collapse_max = 0.5;
+    const [row] = auditTable([c]);
+    expect(row!.collapse_max).toBeCloseTo(0.35, 15);
+    expect(row!.collapse_of).toBe("per-seed max, seed mean");
+    expect(row!.collapse_at_grok).toBe(0.31);
   });
 });

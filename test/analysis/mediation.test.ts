@@ -52,8 +52,17 @@ describe("mediation", () => {
     expect(r.value.dropped[0]).toMatch(/\[bad\]: only 1 of 3 seeds grokked/);
   });
 
+  it("clamps T2 at the ends of the norm-up cells' L, as np.interp does", () => {
+    const hi = mediation(base(30), ups(), boot, "m"); // L0 above every L: T2 = T at the largest L (T1)
+    if (!hi.ok) throw new Error(hi.reason);
+    expect(hi.value).toMatchObject({ T2: 400, recovery: 0 });
+    const lo = mediation(base(5), ups(), boot, "m"); // below every L: T2 = T at the smallest L
+    if (!lo.ok) throw new Error(lo.reason);
+    expect(lo.value.T2).toBe(100);
+    expect(lo.value.recovery).toBeCloseTo(300 / 280, 12);
+  });
+
   it("explains when recovery is undefined", () => {
-    expect(mediation(base(30), ups(), boot, "m")).toMatchObject({ ok: false, reason: expect.stringMatching(/L0 = 30.000 is not within the norm-up cells' L/) });
     expect(mediation(base(), ups().slice(1), boot, "m")).toEqual({ ok: false, reason: "no counting norm-up cell at tau 1, so no T1" });
     expect(mediation(base(10, [400, 400, 400]), ups(), boot, "m")).toEqual({ ok: false, reason: "T1 equals T0: the norm increase caused no slowdown to recover" });
     expect(mediation(base(10, [null, null, null]), ups(), boot, "m")).toMatchObject({ ok: false, reason: expect.stringMatching(/baseline does not count: .*no seed grokked/) });

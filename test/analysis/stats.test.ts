@@ -2,7 +2,7 @@
 // intercept (R^2, RSS), AIC and linear interpolation, and the messages for degenerate inputs
 // (too few points, constant or collinear regressors, constant response, out-of-range x).
 import { describe, expect, it } from "vitest";
-import { aic, interpLinear, median, olsWithIntercept, percentile } from "../../src/analysis/stats.js";
+import { aic, interpClamped, interpLinear, median, olsWithIntercept, percentile } from "../../src/analysis/stats.js";
 
 describe("median and percentile", () => {
   it("median of odd and even counts, unsorted input", () => {
@@ -75,5 +75,15 @@ describe("interpLinear", () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(/outside the points' range \[1, 2\]/);
     expect(interpLinear([], [], 1)).toEqual({ ok: false, reason: "interpolation: no points" });
+  });
+});
+
+describe("interpClamped", () => {
+  // values of numpy.interp(x0, [8, 12, 20], [100, 200, 400]) for x0 = 4, 8, 10, 16, 20, 25
+  it("matches np.interp inside the range and holds the end values outside it", () => {
+    const xs = [20, 8, 12];
+    const ys = [400, 100, 200];
+    expect([4, 8, 10, 16, 20, 25].map((x) => interpClamped(xs, ys, x))).toEqual([100, 100, 150, 300, 400, 400].map((value) => ({ ok: true, value })));
+    expect(interpClamped([], [], 1)).toEqual({ ok: false, reason: "interpolation: no points" });
   });
 });

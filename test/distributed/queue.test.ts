@@ -72,6 +72,28 @@ describe.skipIf(!HAVE_REDIS)("sweeps through a BullMQ queue", () => {
     console.log(`[distributed] coordinator + 2 workers, ${JOBS} jobs: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   });
 
+  it("finishes each cell as the local sweep does: early grokkers continued to the cell's end, same bits", async () => {
+    // seeds 0, 2, 3 grok at different steps here (test/train/cell-end.test.ts)
+    const cellSpec = {
+      name: "dq-end", experiment: "mediation", seeds: [0, 2, 3],
+      cells: [{ p: 13, train_frac: 0.8, d_embed: 16, hidden: 32, lr: 1e-2, steps: 3000, eval_every: 10, log_every: 50, dtype: "f64", arm: "base" }],
+    };
+    const ref = tmpStore("dq-end-ref");
+    expect(await runSweep(cellSpec, { store: ref, workers: 2 })).toMatchObject({ ran: 3, extended: 2 });
+    const store = tmpStore("dq-end");
+    const path = store.replace(/store\.db$/, "spec.json");
+    writeFileSync(path, JSON.stringify(cellSpec));
+    const w = worker(redis.url, "end");
+    procs.push(w);
+    const coord = await gs(["sweep", path, "--redis", redis.url, "--queue", "end", "--store", store, "--poll-ms", "100", "--json"]).done;
+    expect(coord.code, coord.stderr).toBe(0);
+    expect(JSON.parse(coord.stdout)).toMatchObject({ total: 3, ran: 3, extended: 2, left: 0 });
+    expect(storedResults(store)).toEqual(storedResults(ref));
+    const steps = query<{ steps_run: number }>(store, `SELECT steps_run FROM runs`).map((r) => r.steps_run);
+    expect(new Set(steps).size).toBe(1);
+    await stop(w);
+  });
+
   it("rejects a result nobody asked for and one with a mismatching config hash, and still ends right", async () => {
     const store = tmpStore("dq-forge");
     const queue = new Queue("forge", { connection: { url: redis.url } });

@@ -246,7 +246,7 @@ describe("transformer model", () => {
   });
 
   it("refuses the layer-allocation clamp", () => {
-    const cfg = resolveConfig({ model: "transformer", p: 7, gamma: 0.3, theta0: 0.4, wc: 10 });
+    const cfg = resolveConfig({ model: "transformer", p: 7, gamma: 0.3, theta0: 0.4, f_w1: 0.5, wc: 10 });
     expect(() => buildModel(cfg, new Arena(8))).toThrow(/gamma/);
   });
 });

@@ -109,12 +109,22 @@ describe("job ids", () => {
 
 describe("presets", () => {
   it("every preset experiment is a valid sweep spec", () => {
-    const all = [...presetSpecs("quick"), ...presetSpecs("paper", { theta0: { 59: 0.5, 97: 0.5 } })];
+    const all = [...presetSpecs("quick"), ...presetSpecs("paper", { alloc: { 59: { wc: 54, theta0: 0.5, f_w1: 0.5 }, 97: { wc: 65, theta0: 0.5, f_w1: 0.5 } } })];
     expect(all.length).toBeGreaterThan(8);
     for (const e of all) {
       const s = resolveSweepSpec(e.spec);
       expect(s.jobs.length).toBeGreaterThan(0);
     }
+  });
+
+  it("the paper's dose cells as released: 8 seeds at p43/p67/p113, 16 at p59/p97, and p43's low-ρ cells", () => {
+    const dose = resolveSweepSpec(presetSpecs("paper/E1")[0]!.spec);
+    const seedsOf = (p: number, rho: number) => dose.jobs.filter((j) => j.config.p === p && Math.abs(j.config.rho - rho) < 1e-9).length;
+    expect([43, 59, 67, 97, 113].map((p) => seedsOf(p, 1))).toEqual([8, 16, 8, 16, 8]);
+    expect([0.75, 0.8].map((rho) => seedsOf(43, rho))).toEqual([8, 8]);
+    expect(dose.cells.filter((c) => c.config.p === 43).map((c) => c.config.rho).sort((a, b) => a - b)).toEqual([0.75, 0.8, 0.85, 0.9, 0.95, 1, 1.05, 1.1, 1.15, 1.2, 1.25]);
+    const audit = resolveSweepSpec(presetSpecs("paper/E6")[0]!.spec);
+    for (const c of audit.cells) expect(c.config).toMatchObject({ eval_every: 50, log_every: 50, steps: 60000, stop_on_grok: true });
   });
 
   it("names a scale, or one experiment of a scale by id or sweep name", () => {

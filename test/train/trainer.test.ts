@@ -1,10 +1,10 @@
 // The trainer: clamp and temperature invariants, exact resume, forking arms, f32 vs f64, divergence.
 import { describe, expect, it } from "vitest";
 import { resolveConfig, type RunConfigInput } from "../../src/experiments/config.js";
-import { weightNorm, matrixPowers } from "../../src/metrics/norms.js";
+import { weightNorm, matrixNorms } from "../../src/metrics/norms.js";
 import { evaluate } from "../../src/metrics/evaluate.js";
 import { openSession } from "../../src/train/session.js";
-import { clampAllocation, clampNorm, allocationTheta } from "../../src/train/clamp.js";
+import { allocationTargets, clampAllocation, clampNorm, allocationTheta } from "../../src/train/clamp.js";
 import { decodeSnapshot, encodeSnapshot } from "../../src/train/snapshot.js";
 import { runSeed, type RunSeedOutcome } from "../../src/train/trainer.js";
 import type { SeedResult, Snapshot } from "../../src/train/types.js";
@@ -35,20 +35,28 @@ describe("interventions", () => {
     expect(r.log[0]!.weight_norm).not.toBeCloseTo(11.5, 2);
   });
 
-  it("the allocation clamp keeps the total and W1's share, and gives W2 the fraction theta", () => {
+  it("the allocation clamp rescales E, W1 and W2 to the release's fixed targets (W1 pinned at f_W1 of the total)", () => {
     const s = openSession(tiny({ dtype: "f64" }), 2);
     const k = s.ctx.k;
     const P = s.model.params;
-    const before = matrixPowers(k, P);
-    const tot0 = Object.values(before).reduce((a, b) => a + b, 0);
     const theta = allocationTheta(0.4, 0.3);
     expect(theta).toBeCloseTo(0.52, 12);
-    clampAllocation(k, P, 9, theta);
-    const after = matrixPowers(k, P);
-    expect(Math.sqrt(after["E"]! + after["W1"]! + after["W2"]!)).toBeCloseTo(9, 10);
-    expect(after["W1"]! / 81).toBeCloseTo(before["W1"]! / tot0, 10);
-    expect(after["W2"]! / (after["W2"]! + after["E"]!)).toBeCloseTo(theta, 10);
+    // the targets by hand: W1 = 0.5 * 9, the other 81 - 20.25 = 60.75 of power split 0.52 / 0.48
+    const tg = allocationTargets(9, 0.5, 0.4, 0.3);
+    expect(tg.W1).toBe(4.5);
+    expect(tg.W2).toBeCloseTo(Math.sqrt(0.52 * 60.75), 12);
+    expect(tg.E).toBeCloseTo(Math.sqrt(0.48 * 60.75), 12);
+    for (let rep = 0; rep < 2; rep++) {
+      clampAllocation(k, P, tg);
+      const after = matrixNorms(k, P);
+      expect(after["W1"]).toBeCloseTo(4.5, 12);
+      expect(after["W2"]).toBeCloseTo(tg.W2, 12);
+      expect(after["E"]).toBeCloseTo(tg.E, 12);
+      expect(Math.hypot(after["E"]!, after["W1"]!, after["W2"]!)).toBeCloseTo(9, 12);
+      P.data[0] = P.data[0]! * 3; // drift one matrix; the next clamp puts it back on its own target
+    }
     expect(allocationTheta(0.9, 0.6)).toBe(0.98);
+    expect(allocationTheta(0.01, -0.6)).toBe(0.02);
   });
 
   it("tau = 1 is the identity, and tau scales like dividing the logits", () => {

@@ -95,7 +95,7 @@ export async function render(root, ctx, id) {
         "div",
         { class: "card" },
         h("h2", {}, "Training curves"),
-        h("p", { class: "muted small" }, "Every seed (thin) and the seed mean of the finished seeds (thick; a seed that stopped at its grok step is carried forward). Solid: train, dashed: test. Running seeds grow live."),
+        h("p", { class: "muted small" }, "Every seed (thin) and the seed mean of the finished seeds (thick). Once a cell is complete every seed runs to the cell's last grok, as in the paper; until then a seed that stopped at its grok is carried forward. Solid: train, dashed: test. Running seeds grow live."),
         chartBox,
       ),
       h("div", { class: "card" }, h("h2", {}, "Seeds"), seedsTable(cell.runs)),
