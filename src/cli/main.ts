@@ -1,4 +1,5 @@
 // The grokscale command line: one commander program; each command lives in its own file.
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { registerAnalyze } from "./analyze.js";
 import { registerBench } from "./bench.js";
@@ -13,10 +14,18 @@ import { registerSweep } from "./sweep.js";
 import { registerTrain } from "./train.js";
 import { registerWorker } from "./worker.js";
 
-export async function main(argv: string[]): Promise<void> {
+/** The package's version, from package.json (two folders up from src/cli/ and from dist/cli/). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+/** The whole command line, every command registered; `main` parses argv with it. */
+export function buildProgram(): Command {
   const program = new Command();
   program
     .name("grokscale")
+    .version(packageVersion(), "-V, --version", "print the version")
     .description("A laboratory for grokking: logit-scale mediation under cross-entropy.")
     .showHelpAfterError(false)
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, "grokscale: ")) });
@@ -32,5 +41,9 @@ export async function main(argv: string[]): Promise<void> {
   registerServe(program);
   registerReport(program);
   registerReproduce(program);
-  await program.parseAsync(argv);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
 }
