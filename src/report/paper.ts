@@ -2,6 +2,8 @@
 // README where they exist), as one typed constant, each with the SPEC's own wording, so the report
 // can put "ours" beside "paper". Data only: no comparison logic (compare.ts) and no formatting.
 
+import { PAPER_WC, type WcFamily } from "../experiments/paper-wc.js";
+
 export type ExpId = "E1" | "E2" | "E3" | "E4" | "E5" | "E6" | "E7" | "E8" | "E9";
 
 export type Interval = [number, number];
@@ -119,19 +121,6 @@ export const PAPER = {
       monotone: [12, 12] as Interval,
     },
   } as Record<number, { delays: Record<string, number>; ratio: PaperNumber; monotone: Interval }>,
-  // SPEC section 5: the paper's reference norms w_c
-  wc: {
-    "mlp ce p59": 54.49,
-    "mlp ce p97": 65.85,
-    "mlp mse p59": 36.5,
-    "mlp mse p97": 36.61,
-    "transformer ce p59": 32.49,
-    "dose p43": 50.51,
-    "dose p59": 54.26,
-    "dose p67": 56.77,
-    "dose p97": 65.41,
-    "dose p113": 70.52,
-  } as Record<string, number>,
 } as const;
 
 export const EXPERIMENTS: readonly ExpId[] = ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9"];
@@ -142,7 +131,14 @@ export function paperSeeds(e: ExpId, p?: number): number {
   return e === "E6" ? PAPER.seedsAudit : PAPER.seeds;
 }
 
-/** The key under PAPER.wc for a group of clamp cells. */
+/** The label of a group of clamp cells that share one reference norm: "mlp ce p59", "dose p43", ... */
 export function wcKey(experiment: string, model: string, loss: string, p: number): string {
   return experiment === "dose" ? `dose p${p}` : `${model} ${loss} p${p}`;
+}
+
+/** The paper's w_c for such a group (its home is experiments/paper-wc.ts), or null where it published none. */
+export function paperWcFor(experiment: string, model: string, loss: string, p: number): number | null {
+  const family: WcFamily | null =
+    experiment === "dose" ? "dose" : model === "transformer" ? (loss === "ce" ? "transformer" : null) : loss === "ce" || loss === "mse" ? loss : null;
+  return family === null ? null : (PAPER_WC[family][p] ?? null);
 }
