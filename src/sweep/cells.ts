@@ -137,6 +137,7 @@ export async function loadCellRecords(storePath: string, opts: { sweep?: string 
       ).map((r) => ({ seed: r.seed, T_mem: r.T_mem, T_grok: r.T_grok, norm_at_grok: r.norm_at_grok, status: r.result }));
       return {
         id: perCell.get(m.cell_id)! > 1 ? `${m.cell_id}#${m.experiment}/${arm}` : m.cell_id,
+        cell: m.cell_id,
         source: "store" as const,
         experiment: m.experiment,
         model: cfg.model,
