@@ -1,6 +1,6 @@
 // The grokscale command line: one commander program; each command lives in its own file.
-import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { packageVersion } from "../sweep/version.js";
 import { registerAnalyze } from "./analyze.js";
 import { registerBench } from "./bench.js";
 import { registerCalibrate } from "./calibrate.js";
@@ -13,12 +13,6 @@ import { registerStatus } from "./status.js";
 import { registerSweep } from "./sweep.js";
 import { registerTrain } from "./train.js";
 import { registerWorker } from "./worker.js";
-
-/** The package's version, from package.json (two folders up from src/cli/ and from dist/cli/). */
-export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
-}
 
 /** The whole command line, every command registered; `main` parses argv with it. */
 export function buildProgram(): Command {
