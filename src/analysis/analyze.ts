@@ -1,5 +1,5 @@
-// The whole study's analysis over a set of cell records (from the paper's .npz or our store): routes
-// cells to E1-E9 by experiment, arm, model, loss and modulus, and returns the headline numbers under
+// The whole study's analysis over a set of cell records (from the paper's .npz or our store): takes
+// the cells routed to E1-E9 (routing.ts), and returns the headline numbers under
 // fixed keys (alpha_p59, recovery_ci_p97, ...) with fuller tables and a note for every number the
 // data do not allow. Returns data; printing is the CLI's. Each experiment's rules live in its file.
 
@@ -12,6 +12,7 @@ import { DOSE_DEFAULTS, doseLaw, type DoseOptions, type DoseResult } from "./dos
 import { mediation, type MediationResult } from "./mediation.js";
 import { fail, type Outcome } from "./outcome.js";
 import type { CellRecord } from "./records.js";
+import { baseAndUps, routeCells, ROUTED_EXPERIMENTS } from "./routing.js";
 import { forkingArms, type ForkResult } from "./samestate.js";
 import { tauSweep, type TauSweep } from "./tau-sweep.js";
 import { tauEffect, type TauEffect } from "./transformer.js";
@@ -64,7 +65,7 @@ export interface AnalysisReport {
   notes: string[]; // why an expected number is missing; cells not analysed
 }
 
-const KNOWN = new Set(["dose", "mediation", "collapse", "alloc", "transformer", "samestate", "audit"]);
+const KNOWN = new Set<string>(ROUTED_EXPERIMENTS);
 
 export function analyzeCells(cells: readonly CellRecord[], opts: AnalyzeOptions = {}): AnalysisReport {
   const boot: BootstrapOptions = { ...DEFAULT_BOOTSTRAP, ...opts.bootstrap };
@@ -72,6 +73,7 @@ export function analyzeCells(cells: readonly CellRecord[], opts: AnalyzeOptions 
   const headline: Headline = {};
   const notes: string[] = [];
   const of = (exp: string) => cells.filter((c) => c.experiment === exp);
+  const route = routeCells(cells);
   const t: AnalysisTables = {
     cells: cells.map(cellRow),
     dose: {},
@@ -79,7 +81,7 @@ export function analyzeCells(cells: readonly CellRecord[], opts: AnalyzeOptions 
     mediation: {},
     tau_sweep: {},
     collapse: {},
-    audit: auditTable(of("audit")),
+    audit: auditTable(route.audit),
     transformer: {},
     alloc: {},
     samestate: {},
@@ -93,39 +95,33 @@ export function analyzeCells(cells: readonly CellRecord[], opts: AnalyzeOptions 
     if (v === null) notes.push(`${key}: not available`);
     else headline[key] = v;
   };
-  const mlp = (c: CellRecord) => c.model === "mlp";
 
   // E1 dose law: MLP, CE clamp cells, per modulus
-  for (const [p, g] of byP(of("dose").filter((c) => mlp(c) && c.loss === "ce" && c.arm === "clamp"))) {
+  for (const [p, g] of route.doseClamp) {
     const r = doseLaw(g, doseOpts);
     t.dose[`p${p}`] = r;
     put(`alpha_p${p}`, r, (v) => v.alpha);
   }
-  t.dose_free = of("dose")
-    .filter((c) => c.arm === "free")
-    .map((c) => {
-      const s = summarizeCell(c);
-      return { id: c.id, p: c.p, wd: c.wd, T_grok: s.T_grok, norm: s.norm };
-    });
+  t.dose_free = route.doseFree.map((c) => {
+    const s = summarizeCell(c);
+    return { id: c.id, p: c.p, wd: c.wd, T_grok: s.T_grok, norm: s.norm };
+  });
 
   // E2 mediation and E4/E5 tau tables: MLP, per loss and modulus
-  for (const loss of ["ce", "mse"] as const) {
-    for (const [p, g] of byP(of("mediation").filter((c) => mlp(c) && c.loss === loss))) {
-      const key = `${loss}_p${p}`;
-      const { base, ups, problem } = baseAndUps(g);
-      t.tau_sweep[key] = tauSweep(base, ups);
-      const r = problem ? fail<MediationResult>(problem) : mediation(base!, ups, boot, `recovery:mlp:${key}`);
-      t.mediation[key] = r;
-      if (loss === "ce") {
-        put(`recovery_p${p}`, r, (v) => v.recovery);
-        put(`recovery_ci_p${p}`, r, (v) => (v.ci.ok ? [v.ci.value.lo, v.ci.value.hi] : null));
-        if (r.ok && !r.value.ci.ok) notes.push(`recovery_ci_p${p}: ${r.value.ci.reason}`);
-      }
+  for (const [key, { loss, p, cells: g }] of route.mediation) {
+    const { base, ups, problem } = baseAndUps(g);
+    t.tau_sweep[key] = tauSweep(base, ups);
+    const r = problem ? fail<MediationResult>(problem) : mediation(base!, ups, boot, `recovery:mlp:${key}`);
+    t.mediation[key] = r;
+    if (loss === "ce") {
+      put(`recovery_p${p}`, r, (v) => v.recovery);
+      put(`recovery_ci_p${p}`, r, (v) => (v.ci.ok ? [v.ci.value.lo, v.ci.value.hi] : null));
+      if (r.ok && !r.value.ci.ok) notes.push(`recovery_ci_p${p}: ${r.value.ci.reason}`);
     }
   }
 
   // E3 collapse grid: MLP, CE, per modulus
-  for (const [p, g] of byP(of("collapse").filter((c) => mlp(c) && c.loss === "ce"))) {
+  for (const [p, g] of route.collapse) {
     const r = collapseGrid(g);
     t.collapse[`p${p}`] = r;
     put(`collapse_R2_p${p}`, r, (v) => v.r2L);
@@ -133,7 +129,7 @@ export function analyzeCells(cells: readonly CellRecord[], opts: AnalyzeOptions 
   }
 
   // E7 transformer: experiment "transformer", per modulus; the headline key when there is one modulus
-  const tf = byP(of("transformer").filter((c) => c.model === "transformer" && c.loss === "ce"));
+  const tf = route.transformer;
   for (const [p, g] of tf) {
     const { base, ups, problem } = baseAndUps(g);
     const effect = tauEffect(base, ups);
@@ -144,14 +140,14 @@ export function analyzeCells(cells: readonly CellRecord[], opts: AnalyzeOptions 
   }
 
   // E8 allocation swing: MLP gamma cells, per modulus
-  for (const [p, g] of byP(of("alloc").filter((c) => mlp(c) && c.gamma !== null))) {
+  for (const [p, g] of route.alloc) {
     const r = allocSwing(g);
     t.alloc[`p${p}`] = r;
     put(`alloc_swing_p${p}`, r, (v) => v.swing);
   }
 
   // E9 forking arms: MLP, per modulus
-  for (const [p, g] of byP(of("samestate").filter(mlp))) {
+  for (const [p, g] of route.samestate) {
     const r = forkingArms(g, boot, `samestate:p${p}`);
     t.samestate[`p${p}`] = r;
     put(`samestate_ratio_p${p}`, r, (v) => v.ratio);
@@ -168,24 +164,6 @@ export function analyzeCells(cells: readonly CellRecord[], opts: AnalyzeOptions 
 /** The report as one flat JSON-ready object: headline keys at the top, then tables and notes. */
 export function reportObject(r: AnalysisReport): Record<string, unknown> {
   return { ...r.headline, tables: r.tables, notes: r.notes };
-}
-
-function byP(cells: readonly CellRecord[]): Map<number, CellRecord[]> {
-  const m = new Map<number, CellRecord[]>();
-  for (const c of [...cells].sort((a, b) => a.p - b.p)) {
-    if (!m.has(c.p)) m.set(c.p, []);
-    m.get(c.p)!.push(c);
-  }
-  return m;
-}
-
-/** The baseline (arm "base") and norm-up cells (arm "up") of a mediation-shaped group. */
-function baseAndUps(g: readonly CellRecord[]): { base: CellRecord | null; ups: CellRecord[]; problem: string | null } {
-  const bases = g.filter((c) => c.arm === "base");
-  const ups = g.filter((c) => c.arm === "up");
-  const problem =
-    bases.length === 0 ? "no baseline cell (arm 'base')" : bases.length > 1 ? `${bases.length} baseline cells (arm 'base'); expected one` : null;
-  return { base: bases.length === 1 ? bases[0]! : null, ups, problem };
 }
 
 function cellRow(c: CellRecord): CellRow {

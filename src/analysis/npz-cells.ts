@@ -102,6 +102,7 @@ function toCell(
 
   return {
     id: path,
+    cell: path,
     source: "npz",
     experiment,
     model,

@@ -37,7 +37,8 @@ export interface CellSeries {
 }
 
 export interface CellRecord {
-  id: string; // stable id: our content hash, or the npz file's path relative to the metrics folder
+  id: string; // stable id of this record: `cell`, plus "#experiment/arm" when one stored cell is in several experiments
+  cell: string; // the cell itself: our content hash, or the npz file's path relative to the metrics folder
   source: "npz" | "store";
   experiment: Experiment;
   model: "mlp" | "transformer";
@@ -52,6 +53,14 @@ export interface CellRecord {
   t_fork: number | null; // forking step for samestate arms; T_grok stays an absolute step
   seeds: SeedRecord[];
   series: CellSeries; // seed-averaged logged series, all arrays the same length as `step`
+}
+
+/** A message about a cell without its leading label (`${cellLabel(c)}: reason` gives reason); any other
+ *  message as it is. The one place a label is taken off: CellSummary.dropped carries it, and a
+ *  separate reason field there (cell-stats.ts) would let this go. */
+export function withoutCellLabel(message: string): string {
+  const i = message.indexOf("]: ");
+  return i >= 0 ? message.slice(i + 3) : message;
 }
 
 /** A short human label for messages: "mediation/up p59 ce rho1.15 tau1.3". */

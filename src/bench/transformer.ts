@@ -6,6 +6,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveConfig, type RunConfigInput } from "../experiments/config.js";
+import { paperWc } from "../experiments/paper-wc.js";
 import type { KernelName } from "../kernels/types.js";
 import type { DType } from "../tensor/dtype.js";
 import { runSeed } from "../train/trainer.js";
@@ -40,9 +41,9 @@ export interface TransformerBenchOptions {
   warmup?: number;
 }
 
-/** The step's config: the paper's transformer cell with the clamp on from step 1 (w_c 32.49). */
+/** The step's config: the paper's transformer cell with the clamp on from step 1 (the paper's p = 59 w_c). */
 export function transformerBenchConfig(o: TransformerBenchOptions = {}): RunConfigInput {
-  return { model: "transformer", p: o.p ?? 59, dtype: o.dtype ?? "f32", layernorm: o.layernorm ?? "none", kernels: o.kernels ?? "wasm", wc: 32.49 };
+  return { model: "transformer", p: o.p ?? 59, dtype: o.dtype ?? "f32", layernorm: o.layernorm ?? "none", kernels: o.kernels ?? "wasm", wc: paperWc("transformer", 59) };
 }
 
 /** Times `steps` steps after `warmup` in this thread: wall and CPU milliseconds per step. */

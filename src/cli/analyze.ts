@@ -8,6 +8,7 @@ import { analyzeCells, reportObject, type AnalysisReport } from "../analysis/ana
 import { loadNpzDir } from "../analysis/paper-files.js";
 import type { CellRecord } from "../analysis/records.js";
 import { loadCellRecords } from "../sweep/cells.js";
+import { intFlag } from "./options.js";
 
 export interface AnalyzeDeps {
   /** Reads our results store into cell records; default: `loadCellRecords` from ../sweep/cells.js. */
@@ -36,10 +37,13 @@ export function registerAnalyze(program: Command, deps: AnalyzeDeps = {}): void 
     .action(async (flags: AnalyzeFlags, cmd: Command) => {
       const write = deps.write ?? ((s: string) => void process.stdout.write(s));
       if ((flags.fromNpz === undefined) === (flags.store === undefined)) cmd.error("analyze: give exactly one of --from-npz DIR or --store PATH");
-      const seed = Number(flags.seed);
-      const resamples = Number(flags.resamples);
-      if (!Number.isInteger(seed)) cmd.error(`analyze: --seed must be an integer, got ${flags.seed}`);
-      if (!Number.isInteger(resamples) || resamples < 1) cmd.error(`analyze: --resamples must be a positive integer, got ${flags.resamples}`);
+      let seed: number, resamples: number;
+      try {
+        seed = intFlag("--seed", flags.seed, -Infinity);
+        resamples = intFlag("--resamples", flags.resamples);
+      } catch (e) {
+        cmd.error(`analyze: ${(e as Error).message}`);
+      }
       let cells: CellRecord[];
       const warnings: string[] = [];
       try {

@@ -1,5 +1,6 @@
 // The grokscale command line: one commander program; each command lives in its own file.
 import { Command } from "commander";
+import { packageVersion } from "../sweep/version.js";
 import { registerAnalyze } from "./analyze.js";
 import { registerBench } from "./bench.js";
 import { registerCalibrate } from "./calibrate.js";
@@ -14,10 +15,12 @@ import { registerSweep } from "./sweep.js";
 import { registerTrain } from "./train.js";
 import { registerWorker } from "./worker.js";
 
-export async function main(argv: string[]): Promise<void> {
+/** The whole command line, every command registered; `main` parses argv with it. */
+export function buildProgram(): Command {
   const program = new Command();
   program
     .name("grokscale")
+    .version(packageVersion(), "-V, --version", "print the version")
     .description("A laboratory for grokking: logit-scale mediation under cross-entropy.")
     .showHelpAfterError(false)
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, "grokscale: ")) });
@@ -34,5 +37,9 @@ export async function main(argv: string[]): Promise<void> {
   registerPlayground(program);
   registerReport(program);
   registerReproduce(program);
-  await program.parseAsync(argv);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await buildProgram().parseAsync(argv);
 }

@@ -10,6 +10,7 @@ import type { CellRecord } from "../analysis/records.js";
 import { writeReport } from "../report/index.js";
 import { loadCellRecords } from "../sweep/cells.js";
 import { makeDir } from "../sweep/store-identity.js";
+import { intFlag } from "./options.js";
 
 export const DEFAULT_REPORT_DIR = "./grokscale-results/report";
 
@@ -44,10 +45,13 @@ export function registerReport(program: Command, deps: ReportDeps = {}): void {
     .action(async (flags: ReportFlags, cmd: Command) => {
       const write = deps.write ?? ((s: string) => void process.stdout.write(s));
       if ((flags.fromNpz === undefined) === (flags.store === undefined)) cmd.error("report: give exactly one of --store PATH or --from-npz DIR");
-      const seed = Number(flags.seed);
-      const resamples = Number(flags.resamples);
-      if (!Number.isInteger(seed)) cmd.error(`report: --seed must be an integer, got ${flags.seed}`);
-      if (!Number.isInteger(resamples) || resamples < 1) cmd.error(`report: --resamples must be a positive integer, got ${flags.resamples}`);
+      let seed: number, resamples: number;
+      try {
+        seed = intFlag("--seed", flags.seed, -Infinity);
+        resamples = intFlag("--resamples", flags.resamples);
+      } catch (e) {
+        cmd.error(`report: ${(e as Error).message}`);
+      }
       let cells: CellRecord[];
       const notes: string[] = [];
       let source: string;

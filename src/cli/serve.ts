@@ -5,6 +5,7 @@
 import type { Command } from "commander";
 import { DEFAULT_HOST, DEFAULT_PORT, startServer } from "../dashboard/server.js";
 import { DEFAULT_STORE } from "../sweep/store.js";
+import { intFlag } from "./options.js";
 
 interface ServeFlags {
   store: string;
@@ -20,10 +21,7 @@ export function registerServe(program: Command): void {
     .option("--port <n>", "port (0: any free port)", String(DEFAULT_PORT))
     .option("--host <addr>", "address to bind (anything but loopback exposes the store to the network)", DEFAULT_HOST)
     .action(async (flags: ServeFlags) => {
-      const port = Number(flags.port);
-      if (!/^\d+$/.test(flags.port) || !Number.isInteger(port) || port > 65535) {
-        throw new Error(`serve: --port must be an integer in 0..65535 (got ${JSON.stringify(flags.port)})`);
-      }
+      const port = intFlag("--port", flags.port, 0, 65535);
       if (!/^[A-Za-z0-9.:-]+$/.test(flags.host)) throw new Error(`serve: --host ${JSON.stringify(flags.host)} is not an address`);
       const d = await startServer({ store: flags.store, host: flags.host, port });
       const loopback = ["127.0.0.1", "localhost", "::1"].includes(flags.host);

@@ -17,6 +17,7 @@ import { runDistributedSweep, type DistributedSummary } from "../distributed/coo
 import { parseShard } from "../distributed/jobs.js";
 import { runShard } from "../distributed/local.js";
 import type { RunSweepOptions } from "../sweep/run.js";
+import { intFlag } from "./options.js";
 
 interface SweepCliOptions {
   preset?: string;
@@ -33,12 +34,6 @@ interface SweepCliOptions {
   maxCells: number;
   maxJobs: number;
 }
-
-const positiveInt = (name: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (got ${JSON.stringify(v)})`);
-  return n;
-};
 
 const readSpec = (path: string): unknown => readJsonFile(path, "sweep spec");
 
@@ -115,17 +110,17 @@ export function registerSweep(program: Command): void {
     .argument("[spec]", "sweep spec JSON file (or a preset's name)")
     .option("--preset <name>", "run a study preset instead of a spec file: quick, paper, or SCALE/EXPERIMENT (quick/E2)")
     .option("--store <path>", "results store (SQLite file)", DEFAULT_STORE)
-    .option("--workers <n>", "worker threads (default: one per core)", positiveInt("--workers"))
-    .option("--checkpoint-every <k>", "steps between checkpoints of each job", positiveInt("--checkpoint-every"), 1000)
+    .option("--workers <n>", "worker threads (default: one per core)", intFlag.parser("--workers"))
+    .option("--checkpoint-every <k>", "steps between checkpoints of each job", intFlag.parser("--checkpoint-every"), 1000)
     .option("--json", "print the summary as JSON (progress goes to stderr)")
     .addOption(new Option("--runner <module>", "job runner module (tests)").hideHelp())
     .option("--redis <url>", "coordinate: queue the jobs on this Redis server for `grokscale worker`s and collect the results")
     .option("--queue <name>", "with --redis: the queue name (one coordinating sweep per queue)")
     .option("--shard <I/N>", "run only slice I of N (0-based) of the jobs, for array jobs; merge the stores with `grokscale merge`")
-    .addOption(new Option("--poll-ms <ms>", "with --redis: ms between looks at the queue").argParser(positiveInt("--poll-ms")).hideHelp())
-    .option("--redis-timeout <s>", "with --redis: exit with an error when Redis is unreachable this long (default 60)", positiveInt("--redis-timeout"))
-    .option("--max-cells <n>", "refuse a spec with more cells than this", positiveInt("--max-cells"), DEFAULT_MAX_CELLS)
-    .option("--max-jobs <n>", "refuse a spec with more jobs (cells x seeds) than this", positiveInt("--max-jobs"), DEFAULT_MAX_JOBS)
+    .addOption(new Option("--poll-ms <ms>", "with --redis: ms between looks at the queue").argParser(intFlag.parser("--poll-ms")).hideHelp())
+    .option("--redis-timeout <s>", "with --redis: exit with an error when Redis is unreachable this long (default 60)", intFlag.parser("--redis-timeout"))
+    .option("--max-cells <n>", "refuse a spec with more cells than this", intFlag.parser("--max-cells"), DEFAULT_MAX_CELLS)
+    .option("--max-jobs <n>", "refuse a spec with more jobs (cells x seeds) than this", intFlag.parser("--max-jobs"), DEFAULT_MAX_JOBS)
     .action(async (specPath: string | undefined, opts: SweepCliOptions) => {
       if ((specPath === undefined) === (opts.preset === undefined)) {
         throw new Error("sweep: give either a spec file or --preset NAME");

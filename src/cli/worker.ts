@@ -8,12 +8,7 @@ import { Command, Option } from "commander";
 import { makeDir } from "../sweep/store-identity.js";
 import { DEFAULT_QUEUE } from "../distributed/protocol.js";
 import { runQueueWorker, type WorkerEvent } from "../distributed/worker.js";
-
-const positiveInt = (name: string) => (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer (got ${JSON.stringify(v)})`);
-  return n;
-};
+import { intFlag } from "./options.js";
 
 interface WorkerCliOptions {
   redis: string;
@@ -55,13 +50,13 @@ export function registerWorker(program: Command): void {
     .description("take sweep jobs from a Redis queue and train them on local threads (see `sweep --redis`)")
     .requiredOption("--redis <url>", "the Redis server of the queue, e.g. redis://HOST:6379")
     .option("--queue <name>", "queue name (the coordinator's --queue)", DEFAULT_QUEUE)
-    .option("--workers <n>", "jobs trained at once, one thread each (default: one per core)", positiveInt("--workers"))
+    .option("--workers <n>", "jobs trained at once, one thread each (default: one per core)", intFlag.parser("--workers"))
     .option("--checkpoint-dir <path>", "keep checkpoints in this shared folder instead of Redis")
-    .option("--redis-timeout <s>", "exit with an error when Redis is unreachable this long (default 120)", positiveInt("--redis-timeout"))
-    .addOption(new Option("--lock-ms <ms>", "job lock duration: a dead worker's job is retaken after about this").argParser(positiveInt("--lock-ms")).hideHelp())
-    .addOption(new Option("--stalled-ms <ms>", "interval of the stalled-job check").argParser(positiveInt("--stalled-ms")).hideHelp())
+    .option("--redis-timeout <s>", "exit with an error when Redis is unreachable this long (default 120)", intFlag.parser("--redis-timeout"))
+    .addOption(new Option("--lock-ms <ms>", "job lock duration: a dead worker's job is retaken after about this").argParser(intFlag.parser("--lock-ms")).hideHelp())
+    .addOption(new Option("--stalled-ms <ms>", "interval of the stalled-job check").argParser(intFlag.parser("--stalled-ms")).hideHelp())
     .addOption(new Option("--runner <module>", "job runner module (tests)").hideHelp())
-    .addOption(new Option("--idle-notice-ms <ms>", "warn after this long without a job on a queue no coordinator uses").argParser(positiveInt("--idle-notice-ms")).hideHelp())
+    .addOption(new Option("--idle-notice-ms <ms>", "warn after this long without a job on a queue no coordinator uses").argParser(intFlag.parser("--idle-notice-ms")).hideHelp())
     .action(async (opts: WorkerCliOptions) => {
       if (opts.checkpointDir !== undefined) makeDir(resolve(opts.checkpointDir), "checkpoint folder"); // fails fast (e.g. under /proc)
       const ac = new AbortController();

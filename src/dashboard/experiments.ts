@@ -10,10 +10,10 @@ import { summarizeCell } from "../analysis/cell-stats.js";
 import { cellLabel, type CellRecord } from "../analysis/records.js";
 import { buildComparisons } from "../report/comparisons.js";
 import { experimentTables } from "../report/exp-tables.js";
-import { collapseFigure, doseFigure, gridFigure, tauFigure, type FigureSpec } from "../report/figures.js";
-import { forkFigure } from "../report/figures-runs.js";
+import type { FigureSpec } from "../report/figures.js";
 import { groupCells } from "../report/groups.js";
-import { EXPERIMENTS, PAPER, type ExpId } from "../report/paper.js";
+import { EXPERIMENTS, PAPER } from "../report/paper.js";
+import { EXPERIMENT_OF, figuresOf, STUDY_FIGURES } from "../report/sections.js";
 import { FIGURE_CONFIG, type VlSpec } from "../report/render.js";
 import type { Table } from "../report/table.js";
 import { comparisonTable } from "../report/tables.js";
@@ -57,6 +57,7 @@ export interface ExperimentSection {
 export interface AnalysisPayload {
   fingerprint: string;
   cells: number;
+  cellOf: Record<string, string>; // record id → its stored cell (CellRecord.cell), for links from table ids
   headline: AnalysisReport["headline"];
   notes: string[];
   collapse: DashFigure; // delay against L, every counting cell
@@ -68,13 +69,9 @@ export interface AnalysisPayload {
 export interface AnalysisView {
   payload: AnalysisPayload;
   records: CellRecord[];
-  stats: Map<string, CellStats>; // by cell id (the hash; a cell in several experiments has one entry)
+  stats: Map<string, CellStats>; // by CellRecord.cell (a cell in several experiments has one entry)
 }
 
-const EXPERIMENT_OF: Record<ExpId, string> = {
-  E1: "dose", E2: "mediation", E3: "collapse", E4: "mediation", E5: "mediation", E6: "audit", E7: "transformer", E8: "alloc", E9: "samestate",
-};
-const FIGURES_OF: Partial<Record<ExpId, string[]>> = { E1: ["fig-dose"], E2: ["fig-collapse"], E3: ["fig-grid"], E5: ["fig-tau"], E9: ["fig-forks"] };
 
 /** Tooltips on every mark of a report figure, in the report's look. */
 const withTooltips = (spec: VlSpec): VlSpec => ({
@@ -96,7 +93,7 @@ export function delayFigure(records: readonly CellRecord[]): DashFigure {
   const rows: VlSpec[] = [];
   const notes: string[] = [];
   for (const c of records) {
-    const id = c.id.split("#")[0]!;
+    const id = c.cell;
     const st = statsOf(c);
     if (!st.counts || st.L === null || st.delay === null) continue;
     if (st.delay <= 0) {
@@ -149,7 +146,7 @@ export function buildAnalysis(records: CellRecord[], fp: string, resamples: numb
   const analysis = analyzeCells(records, { bootstrap: { ...DEFAULT_BOOTSTRAP, resamples } });
   const stats = new Map<string, CellStats>();
   for (const c of records) {
-    const id = c.id.split("#")[0]!;
+    const id = c.cell;
     if (!stats.has(id)) stats.set(id, statsOf(c));
   }
   const errors: string[] = [];
@@ -167,15 +164,8 @@ export function buildAnalysis(records: CellRecord[], fp: string, resamples: numb
   const comparisons = groups ? attempt("comparisons", () => buildComparisons(analysis, groups), []) : [];
   const figures = new Map<string, DashFigure>();
   if (groups) {
-    const makers: Array<[string, () => FigureSpec]> = [
-      ["fig-collapse", () => collapseFigure(groups)],
-      ["fig-grid", () => gridFigure(analysis, groups)],
-      ["fig-tau", () => tauFigure(analysis, groups)],
-      ["fig-dose", () => doseFigure(analysis, groups)],
-      ["fig-forks", () => forkFigure(groups)],
-    ];
-    for (const [id, make] of makers) {
-      const f = attempt(`figure ${id}`, make, null);
+    for (const { id, make } of STUDY_FIGURES) {
+      const f = attempt(`figure ${id}`, () => make(analysis, groups), null);
       if (f) figures.set(id, dashFigure(f));
     }
   }
@@ -192,7 +182,7 @@ export function buildAnalysis(records: CellRecord[], fp: string, resamples: numb
       paper: PAPER.text[e],
       hasCells,
       tables,
-      figures: (FIGURES_OF[e] ?? []).map((id) => figures.get(id)).filter((f): f is DashFigure => !!f),
+      figures: figuresOf(e).map((id) => figures.get(id)).filter((f): f is DashFigure => !!f),
     };
   });
   const summary = comparisons.length ? attempt("summary table", () => comparisonTable("summary-table", "Every published number, ours and the paper's", comparisons, byId, true), null) : null;
@@ -200,7 +190,7 @@ export function buildAnalysis(records: CellRecord[], fp: string, resamples: numb
     records,
     stats,
     payload: {
-      fingerprint: fp, cells: records.length, headline: analysis.headline, notes: analysis.notes, collapse: delayFigure(records),
+      fingerprint: fp, cells: records.length, cellOf: Object.fromEntries(records.map((c) => [c.id, c.cell])), headline: analysis.headline, notes: analysis.notes, collapse: delayFigure(records),
       summary, sections, errors,
     },
   };

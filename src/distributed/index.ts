@@ -12,7 +12,7 @@ export { ShardError, claimJob, parseShard, shardJobs } from "./jobs.js";
 export type { Shard } from "./jobs.js";
 export { MergeConflictError, mergeStores } from "./merge.js";
 export type { MergeSourceSummary, MergeSummary } from "./merge.js";
-export { DEFAULT_QUEUE, ProtocolError, checkJobData, decodeResult, encodeResult, exactJson, fromExactJson, keys, makeJobData, resultMismatch } from "./protocol.js";
+export { DEFAULT_QUEUE, ProtocolError, checkJobData, decodeResult, encodeResult, keys, makeJobData, resultMismatch } from "./protocol.js";
 export type { QueueJobData, QueueProgress, QueueResult, StartNote } from "./protocol.js";
 export { QueueBusyError, acquireQueue, releaseQueue } from "./lock.js";
 export { RedisUnreachableError, checkRedisUrl, probeRedis } from "./redis.js";

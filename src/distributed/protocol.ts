@@ -1,14 +1,17 @@
 // The wire format between a coordinator and its queue workers: the data each BullMQ job carries, the
-// result a worker hands back, an exact JSON for both (every float64, -0, NaN and ±Infinity survive, so
-// a queued result has the same bits as a local one), and the checks each side applies before trusting
-// the other. Types and pure functions only: no Redis, no store, no training.
+// result a worker hands back (in the store's exact JSON, sweep/json.ts, so a queued result has the bits
+// of a local one; checked against the trainer's own result schema), and the checks each side applies
+// before trusting the other. Types and pure functions only: no Redis, no store, no training.
 
 import { z } from "zod";
 import { canonicalJson, resolveConfig, type RunConfig } from "../experiments/config.js";
 import { arenaOverflow } from "../models/limits.js";
+import { fromJson, toJson } from "../sweep/json.js";
 import { cellIdOf, jobIdOf, type Job } from "../sweep/spec.js";
-import type { SeedResult } from "../train/types.js";
+import { SeedResultSchema, type SeedResult } from "../train/types.js";
 
+/** Results travel in sweep/json.ts's JSON. (Earlier builds tagged NaN, ±Infinity and -0 as
+ *  {"$num": ...}; finite numbers read the same, and a tagged value fails the result schema by name.) */
 export const PROTOCOL = 1;
 export const DEFAULT_QUEUE = "grokscale";
 /** BullMQ's job name for our jobs (the queue may only hold these) */
@@ -58,35 +61,6 @@ export interface QueueProgress {
   worker: string;
 }
 
-// ---- exact JSON: numbers JSON cannot hold become {"$num": "..."}
-
-const NUM_TAG = "$num";
-
-function replacer(_k: string, v: unknown): unknown {
-  if (typeof v !== "number") return v;
-  if (Number.isNaN(v)) return { [NUM_TAG]: "NaN" };
-  if (v === Number.POSITIVE_INFINITY) return { [NUM_TAG]: "Infinity" };
-  if (v === Number.NEGATIVE_INFINITY) return { [NUM_TAG]: "-Infinity" };
-  if (Object.is(v, -0)) return { [NUM_TAG]: "-0" };
-  return v;
-}
-
-const SPECIAL: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, "-Infinity": Number.NEGATIVE_INFINITY, "-0": -0 };
-
-function reviver(_k: string, v: unknown): unknown {
-  if (v && typeof v === "object" && !Array.isArray(v)) {
-    const keys = Object.keys(v);
-    if (keys.length === 1 && keys[0] === NUM_TAG) {
-      const s = (v as Record<string, unknown>)[NUM_TAG];
-      if (typeof s === "string" && s in SPECIAL) return SPECIAL[s];
-    }
-  }
-  return v;
-}
-
-export const exactJson = (value: unknown): string => JSON.stringify(value, replacer);
-export const fromExactJson = (text: string): unknown => JSON.parse(text, reviver);
-
 // ---- job data
 
 export function makeJobData(job: Job, checkpointEvery: number, sweep: string, label: string): QueueJobData {
@@ -126,26 +100,6 @@ export function checkJobData(data: unknown, queueId: string | undefined): QueueJ
 
 // ---- results
 
-const num = z.custom<number>((v) => typeof v === "number", "expected a number");
-const numOrNull = num.nullable();
-const intOrNull = z.number().int().nullable();
-const LogRowSchema = z.object({
-  step: z.number().int(),
-  train_loss: num, test_loss: num, train_acc: num, test_acc: num, weight_norm: num,
-  norms: z.record(z.string(), num),
-  logit_scale: num, frac_saturated: num, collapse_rate: num, fourier_top5: num,
-});
-const SeedResultSchema = z.object({
-  seed: z.number().int(),
-  T_mem: intOrNull, T_grok: intOrNull, delay: intOrNull,
-  grokked: z.boolean(),
-  status: z.enum(["grokked", "censored", "diverged"]),
-  steps_run: z.number().int().min(0),
-  wall_s: num,
-  norm_at_grok: numOrNull, norm_at_fork: numOrNull,
-  final: LogRowSchema.nullable(),
-  log: z.array(LogRowSchema),
-});
 const QueueResultSchema = z.object({
   protocol: z.literal(PROTOCOL),
   jobId: z.string(),
@@ -153,17 +107,17 @@ const QueueResultSchema = z.object({
   seed: z.number().int(),
   codeVersion: z.string().min(1),
   worker: z.string(),
-  result: SeedResultSchema,
+  result: SeedResultSchema, // the trainer's own schema (train/types.ts)
 });
 
-export const encodeResult = (r: QueueResult): string => exactJson(r);
+export const encodeResult = (r: QueueResult): string => toJson(r);
 
 /** Parses a worker's return value; throws ProtocolError naming what is wrong. */
 export function decodeResult(value: unknown): QueueResult {
   if (typeof value !== "string") throw new ProtocolError(`result is a ${value === null ? "null" : typeof value}, not an encoded result`);
   let raw: unknown;
   try {
-    raw = fromExactJson(value);
+    raw = fromJson(value);
   } catch {
     throw new ProtocolError("result is not valid JSON");
   }

@@ -45,11 +45,15 @@ export function frequencyPower(E: ArrayLike<number>, p: number, d: number): Floa
   return power;
 }
 
-/** Share of non-constant power in the `top` strongest frequencies; 0 when E is constant along tokens. */
+/** Share of non-constant power in the `top` strongest frequencies; 0 when E is constant along tokens.
+ *  "Constant" allows for the rounding of the trig tables: non-constant power below 1e-20 of all the
+ *  power (p·Σx², by Parseval) is rounding noise, far below float32's resolution of real structure. */
 export function fourierTopShare(E: ArrayLike<number>, p: number, d: number, top = 5): number {
   const power = Array.from(frequencyPower(E, p, d).subarray(1));
   const total = power.reduce((a, b) => a + b, 0);
-  if (!(total > 0)) return 0;
+  let all = 0;
+  for (let i = 0; i < p * d; i++) all += E[i]! * E[i]!;
+  if (!(total > 1e-20 * p * all)) return 0;
   power.sort((x, y) => y - x);
   return power.slice(0, top).reduce((a, b) => a + b, 0) / total;
 }

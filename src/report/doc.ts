@@ -11,7 +11,8 @@ import { experimentTables } from "./exp-tables.js";
 import type { FigureSpec } from "./figures.js";
 import { fmt } from "./format.js";
 import type { CellGroups } from "./groups.js";
-import { EXPERIMENTS, PAPER, type ExpId } from "./paper.js";
+import { EXPERIMENTS, PAPER } from "./paper.js";
+import { EXPERIMENT_OF, figuresOf, STUDY_FIGURES } from "./sections.js";
 import type { Table } from "./table.js";
 import { cellIndexTable, comparisonTable, wcTableOf, type CellMap } from "./tables.js";
 import type { WcRow } from "./wc.js";
@@ -55,19 +56,6 @@ export interface DocInput {
   bootstrap: { resamples: number; seed: number };
 }
 
-/** Which figures sit in which experiment's section. */
-const FIGURES_OF: Partial<Record<ExpId, string[]>> = {
-  E1: ["fig-dose"],
-  E2: ["fig-collapse"],
-  E3: ["fig-grid"],
-  E5: ["fig-tau"],
-  E9: ["fig-forks"],
-};
-
-const EXPERIMENT_NAMES: Record<ExpId, string> = {
-  E1: "dose", E2: "mediation", E3: "collapse", E4: "mediation", E5: "mediation", E6: "audit", E7: "transformer", E8: "alloc", E9: "samestate",
-};
-
 export function buildDoc(inp: DocInput): ReportDoc {
   const cells: CellMap = new Map(inp.cells.map((c) => [c.id, c]));
   const fig = new Map(inp.figures.map((f) => [f.id, f]));
@@ -103,12 +91,12 @@ export function buildDoc(inp: DocInput): ReportDoc {
 
   for (const e of EXPERIMENTS) {
     const comps = inp.comparisons.filter((c) => c.exp === e);
-    const has = inp.cells.some((c) => c.experiment === EXPERIMENT_NAMES[e]);
+    const has = inp.cells.some((c) => c.experiment === EXPERIMENT_OF[e]);
     const blocks: Block[] = [{ kind: "quote", text: `Paper (docs/study.md §7): ${PAPER.text[e]}` }];
-    if (!has) blocks.push({ kind: "text", text: `No cells of experiment “${EXPERIMENT_NAMES[e]}” in this data: the paper's numbers are listed without ours.` });
+    if (!has) blocks.push({ kind: "text", text: `No cells of experiment “${EXPERIMENT_OF[e]}” in this data: the paper's numbers are listed without ours.` });
     if (comps.length) blocks.push({ kind: "table", table: comparisonTable(`${e.toLowerCase()}-compare`, `${e}: ours beside the paper`, comps, cells, false) });
     if (has) for (const t of experimentTables(e, inp.analysis, inp.groups)) blocks.push({ kind: "table", table: t });
-    for (const id of FIGURES_OF[e] ?? []) {
+    for (const id of figuresOf(e)) {
       const f = fig.get(id);
       if (f) blocks.push({ kind: "figure", figure: f });
     }
@@ -117,7 +105,7 @@ export function buildDoc(inp: DocInput): ReportDoc {
 
   const curves = fig.get("fig-curves");
   if (curves) sections.push({ id: "curves", title: "Training curves", blocks: [{ kind: "figure", figure: curves }] });
-  const placed = new Set([...Object.values(FIGURES_OF).flat(), "fig-curves"]);
+  const placed = new Set([...STUDY_FIGURES.map((f) => f.id), "fig-curves"]);
   for (const f of inp.figures.filter((f) => !placed.has(f.id))) sections.push({ id: f.id, title: f.title, blocks: [{ kind: "figure", figure: f }] });
 
   sections.push({

@@ -1,8 +1,9 @@
-// Which cells feed which number: the report's copy of analyzeCells' routing (experiment, arm, model,
-// loss, modulus), so every table row and figure can list the cell ids behind it. It mirrors
-// src/analysis/analyze.ts (whose results do not carry ids everywhere); it selects, it computes nothing.
+// Which cells feed which number, for the report: the analysis' own routing (src/analysis/routing.ts)
+// with each group put in display order (by ρ, τ, γ, λ or forking arm), so every table row and figure
+// can list the cell ids behind it. It selects and orders; it computes nothing.
 
 import type { CellRecord } from "../analysis/records.js";
+import { baseAndUps, byP, routeCells } from "../analysis/routing.js";
 import { FORK_ORDER, forkArmName } from "../analysis/samestate.js";
 
 export interface MediationGroup {
@@ -29,29 +30,21 @@ export interface CellGroups {
 const byRho = (a: CellRecord, b: CellRecord) => a.rho - b.rho || a.tau - b.tau;
 
 export function groupCells(cells: readonly CellRecord[]): CellGroups {
-  const of = (exp: string) => cells.filter((c) => c.experiment === exp);
-  const mlp = (c: CellRecord) => c.model === "mlp";
+  const r = routeCells(cells);
   const mediation = new Map<string, MediationGroup>();
-  for (const loss of ["ce", "mse"] as const) {
-    for (const [p, g] of byP(of("mediation").filter((c) => mlp(c) && c.loss === loss))) {
-      mediation.set(`${loss}_p${p}`, mediationGroup(loss, p, g));
-    }
-  }
+  for (const [key, { loss, p, cells: g }] of r.mediation) mediation.set(key, mediationGroup(loss, p, g));
   const transformer = new Map<number, MediationGroup>();
-  for (const [p, g] of byP(of("transformer").filter((c) => c.model === "transformer" && c.loss === "ce"))) {
-    transformer.set(p, mediationGroup("ce", p, g));
-  }
-  const allocAll = of("alloc").filter(mlp);
+  for (const [p, g] of r.transformer) transformer.set(p, mediationGroup("ce", p, g));
   return {
-    doseClamp: sortEach(byP(of("dose").filter((c) => mlp(c) && c.loss === "ce" && c.arm === "clamp")), byRho),
-    doseFree: sortEach(byP(of("dose").filter((c) => c.arm === "free")), (a, b) => a.wd - b.wd),
+    doseClamp: sortEach(r.doseClamp, byRho),
+    doseFree: sortEach(byP(r.doseFree), (a, b) => a.wd - b.wd),
     mediation,
-    collapse: sortEach(byP(of("collapse").filter((c) => mlp(c) && c.loss === "ce")), byRho),
+    collapse: sortEach(r.collapse, byRho),
     transformer,
-    alloc: sortEach(byP(allocAll.filter((c) => c.gamma !== null)), (a, b) => a.gamma! - b.gamma!),
-    allocCtrl: byP(allocAll.filter((c) => c.gamma === null)),
-    samestate: sortEach(byP(of("samestate").filter(mlp)), (a, b) => forkRank(a.arm) - forkRank(b.arm) || (a.arm < b.arm ? -1 : 1)),
-    audit: of("audit"),
+    alloc: sortEach(r.alloc, (a, b) => a.gamma! - b.gamma!),
+    allocCtrl: r.allocCtrl,
+    samestate: sortEach(r.samestate, (a, b) => forkRank(a.arm) - forkRank(b.arm) || (a.arm < b.arm ? -1 : 1)),
+    audit: r.audit,
   };
 }
 
@@ -62,25 +55,15 @@ export function forkRank(arm: string): number {
 }
 
 function mediationGroup(loss: "ce" | "mse", p: number, g: CellRecord[]): MediationGroup {
-  const bases = g.filter((c) => c.arm === "base");
+  const { base, ups } = baseAndUps(g);
   return {
     loss,
     p,
-    base: bases.length === 1 ? bases[0]! : null,
-    ups: g.filter((c) => c.arm === "up").sort((a, b) => a.tau - b.tau),
+    base,
+    ups: ups.sort((a, b) => a.tau - b.tau),
     ctrl: g.filter((c) => c.arm === "ctrl"),
     all: g,
   };
-}
-
-/** Cells grouped by modulus, moduli ascending. */
-export function byP(cells: readonly CellRecord[]): Map<number, CellRecord[]> {
-  const m = new Map<number, CellRecord[]>();
-  for (const c of [...cells].sort((a, b) => a.p - b.p)) {
-    if (!m.has(c.p)) m.set(c.p, []);
-    m.get(c.p)!.push(c);
-  }
-  return m;
 }
 
 function sortEach(m: Map<number, CellRecord[]>, cmp: (a: CellRecord, b: CellRecord) => number): Map<number, CellRecord[]> {

@@ -12,12 +12,13 @@ import { codeVersion } from "../sweep/version.js";
 import { verdict, type Comparison } from "./compare.js";
 import { buildComparisons } from "./comparisons.js";
 import { buildDoc, type Figure, type ReportDoc } from "./doc.js";
-import { collapseFigure, doseFigure, gridFigure, tauFigure, type FigureSpec } from "./figures.js";
-import { curvesFigure, defaultCurveCells, forkFigure } from "./figures-runs.js";
+import type { FigureSpec } from "./figures.js";
+import { curvesFigure, defaultCurveCells } from "./figures-runs.js";
 import { groupCells } from "./groups.js";
 import { renderHtml } from "./html.js";
 import { renderMarkdown } from "./markdown.js";
 import { renderSvg } from "./render.js";
+import { STUDY_FIGURES } from "./sections.js";
 import { wcTable } from "./wc.js";
 
 export interface ReportOptions {
@@ -48,14 +49,7 @@ export async function buildReport(cells: readonly CellRecord[], opts: ReportOpti
   const byId = new Map(cells.map((c) => [c.id, c]));
   const chosen = opts.curveCells ? opts.curveCells.map((id) => byId.get(id)).filter((c): c is CellRecord => !!c) : defaultCurveCells(cells, groups);
   const unknown = (opts.curveCells ?? []).filter((id) => !byId.has(id));
-  const specs: FigureSpec[] = [
-    collapseFigure(groups),
-    gridFigure(analysis, groups),
-    tauFigure(analysis, groups),
-    doseFigure(analysis, groups),
-    forkFigure(groups),
-    curvesFigure(chosen, unknown),
-  ];
+  const specs: FigureSpec[] = [...STUDY_FIGURES.map((f) => f.make(analysis, groups)), curvesFigure(chosen, unknown)];
   const figures: Figure[] = [];
   for (const s of specs) {
     if (s.spec === null) figures.push({ ...s, svg: null, warnings: [] });

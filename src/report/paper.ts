@@ -3,6 +3,8 @@
 // cells, seeds and step budgets) so the report can tell a design difference from a measured one.
 // Data only: no comparison logic (compare.ts, causes.ts) and no formatting.
 
+import { PAPER_WC, type WcFamily } from "../experiments/paper-wc.js";
+
 export type ExpId = "E1" | "E2" | "E3" | "E4" | "E5" | "E6" | "E7" | "E8" | "E9";
 
 export type Interval = [number, number];
@@ -120,19 +122,6 @@ export const PAPER = {
       monotone: [12, 12] as Interval,
     },
   } as Record<number, { delays: Record<string, number>; ratio: PaperNumber; monotone: Interval }>,
-  // docs/study.md §5: the paper's reference norms w_c
-  wc: {
-    "mlp ce p59": 54.49,
-    "mlp ce p97": 65.85,
-    "mlp mse p59": 36.5,
-    "mlp mse p97": 36.61,
-    "transformer ce p59": 32.49,
-    "dose p43": 50.51,
-    "dose p59": 54.26,
-    "dose p67": 56.77,
-    "dose p97": 65.41,
-    "dose p113": 70.52,
-  } as Record<string, number>,
 } as const;
 
 export const EXPERIMENTS: readonly ExpId[] = ["E1", "E2", "E3", "E4", "E5", "E6", "E7", "E8", "E9"];
@@ -143,7 +132,7 @@ export function paperSeeds(e: ExpId, p?: number): number {
   return e === "E6" ? PAPER.seedsAudit : PAPER.seeds;
 }
 
-/** The key under PAPER.wc for a group of clamp cells. */
+/** The label of a group of clamp cells that share one reference norm: "mlp ce p59", "dose p43", ... */
 export function wcKey(experiment: string, model: string, loss: string, p: number): string {
   return experiment === "dose" ? `dose p${p}` : `${model} ${loss} p${p}`;
 }
@@ -212,3 +201,10 @@ export function paperBudget(e: ExpId, rho: number, p: number, arm: string): numb
 
 /** The released dose cells' step caps per modulus (their max_steps). */
 const DOSE_CAP: Record<number, number> = { 43: 60000, 59: 300000, 67: 80000, 97: 300000, 113: 120000 };
+
+/** The paper's w_c for such a group (its home is experiments/paper-wc.ts), or null where it published none. */
+export function paperWcFor(experiment: string, model: string, loss: string, p: number): number | null {
+  const family: WcFamily | null =
+    experiment === "dose" ? "dose" : model === "transformer" ? (loss === "ce" ? "transformer" : null) : loss === "ce" || loss === "mse" ? loss : null;
+  return family === null ? null : (PAPER_WC[family][p] ?? null);
+}

@@ -4,7 +4,7 @@
 // Per-experiment detail tables are in exp-tables.ts.
 
 import { summarizeCell, type CellSummary } from "../analysis/cell-stats.js";
-import type { CellRecord } from "../analysis/records.js";
+import { withoutCellLabel, type CellRecord } from "../analysis/records.js";
 import { fmtComparisonOurs, tolerance, verdict, type Comparison } from "./compare.js";
 import { fmt, fmtParam, fmtSeeds, fmtSteps } from "./format.js";
 import { cellAnchor, type Entry, type Table } from "./table.js";
@@ -106,9 +106,7 @@ function colValue(col: CellCol, s: CellSummary): Entry {
 
 /** "yes", or why the cell does not count (the analysis' reason without its cell label). */
 export function statusText(s: CellSummary): string {
-  if (s.dropped === null) return "yes";
-  const i = s.dropped.indexOf("]: ");
-  return `no: ${i >= 0 ? s.dropped.slice(i + 3) : s.dropped}`;
+  return s.dropped === null ? "yes" : `no: ${withoutCellLabel(s.dropped)}`;
 }
 
 export function lastStep(c: CellRecord): number | null {

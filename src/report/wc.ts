@@ -5,7 +5,7 @@
 
 import type { CellRecord } from "../analysis/records.js";
 import { median } from "../analysis/stats.js";
-import { PAPER, wcKey } from "./paper.js";
+import { paperWcFor, wcKey } from "./paper.js";
 
 export interface WcRow {
   key: string; // "mlp ce p59", "dose p43", ...
@@ -20,12 +20,12 @@ const CLAMPED_ARMS = new Set(["clamp", "base", "up", "alloc"]);
 
 /** w_c per group of clamped cells, sorted by key. */
 export function wcTable(cells: readonly CellRecord[]): WcRow[] {
-  const groups = new Map<string, { values: number[]; ids: string[]; recorded: boolean }>();
+  const groups = new Map<string, { values: number[]; ids: string[]; recorded: boolean; paper: number | null }>();
   for (const c of cells) {
     const v = wcOf(c);
     if (v === null) continue;
     const key = wcKey(c.experiment, c.model, c.loss, c.p);
-    const g = groups.get(key) ?? { values: [], ids: [], recorded: false };
+    const g = groups.get(key) ?? { values: [], ids: [], recorded: false, paper: paperWcFor(c.experiment, c.model, c.loss, c.p) };
     g.values.push(v.wc);
     g.ids.push(c.id);
     g.recorded ||= v.how === "recorded";
@@ -39,7 +39,7 @@ export function wcTable(cells: readonly CellRecord[]): WcRow[] {
         wc,
         spread: (Math.max(...g.values) - Math.min(...g.values)) / wc,
         how: g.recorded ? ("recorded" as const) : ("inferred" as const),
-        paper: PAPER.wc[key] ?? null,
+        paper: g.paper,
         cellIds: g.ids,
       };
     })

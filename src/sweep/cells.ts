@@ -111,6 +111,7 @@ export async function loadCellRecords(storePath: string, opts: { sweep?: string 
       ).map((r) => ({ seed: r.seed, T_mem: r.T_mem, T_grok: r.T_grok, norm_at_grok: normAtEnd(r), status: r.result, collapse_max: collapseMax(perSeed.get(r.seed)) }));
       return {
         id: perCell.get(m.cell_id)! > 1 ? `${m.cell_id}#${m.experiment}/${arm}` : m.cell_id,
+        cell: m.cell_id,
         source: "store" as const,
         experiment: m.experiment,
         model: cfg.model,

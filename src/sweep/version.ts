@@ -1,12 +1,22 @@
-// The code version recorded with every run: the package version, plus the git commit when the
-// package sits in a git checkout (read from .git, no process spawned). GROKSCALE_CODE_VERSION
-// overrides it. Nothing else here.
+// The package version (package.json), and the code version recorded with every run: the package
+// version plus the git commit when the package sits in a git checkout (read from .git, no process
+// spawned). GROKSCALE_CODE_VERSION overrides the code version. Nothing else here.
 
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 let cached: string | null = null;
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+/** package.json's version; "unknown" outside the package layout. */
+export function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
+  } catch {
+    return "unknown"; // not in a package layout
+  }
+}
 
 function gitCommit(root: string): string | null {
   try {
@@ -28,14 +38,7 @@ function gitCommit(root: string): string | null {
 export function codeVersion(): string {
   if (process.env["GROKSCALE_CODE_VERSION"]) return process.env["GROKSCALE_CODE_VERSION"];
   if (cached !== null) return cached;
-  const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-  let version = "unknown";
-  try {
-    version = (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version;
-  } catch {
-    /* not in a package layout */
-  }
   const commit = gitCommit(root);
-  cached = `grokscale@${version}${commit ? `+${commit}` : ""}`;
+  cached = `grokscale@${packageVersion()}${commit ? `+${commit}` : ""}`;
   return cached;
 }

@@ -41,7 +41,7 @@ export interface TrainSummary {
 export function cellRecordOf(config: RunConfig, results: readonly SeedResult[]): CellRecord {
   const perSeed = new Map(results.filter((r) => r.status !== "diverged").map((r) => [r.seed, r.log]));
   return {
-    id: "train", source: "store", experiment: "train", model: config.model, p: config.p, loss: config.loss,
+    id: "train", cell: "train", source: "store", experiment: "train", model: config.model, p: config.p, loss: config.loss,
     rho: config.wc === null ? 1 : config.rho, tau: config.tau, gamma: config.gamma, arm: config.wc === null ? "free" : "clamp",
     dtype: config.dtype, wd: config.wd, t_fork: config.fork_at,
     seeds: results.map((r) => ({

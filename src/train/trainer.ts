@@ -74,7 +74,7 @@ function intervene(s: Session, st: RunState, t: number): void {
   else clampNorm(k, P, target);
 }
 
-/** Draws the step's minibatch (with replacement-free sampling per step) into the batch buffers. */
+/** Draws the step's minibatch into the batch buffers: batch_size rows drawn uniformly, with replacement. */
 function drawBatch(s: Session): void {
   const n = s.trainA.length;
   const bs = s.batchA!.length;

@@ -80,8 +80,10 @@ export function cell(over: Partial<CellRecord> & { L?: number | ((step: number) 
   const { L, ...rest } = over;
   const step = Array.from({ length: 2001 }, (_, i) => i * 50);
   const Lf = typeof L === "function" ? L : () => L ?? 10;
+  const id = rest.id ?? `test/${rest.experiment ?? "mediation"}_${rest.arm ?? "base"}_p${rest.p ?? 59}_rho${rest.rho ?? 1}_tau${rest.tau ?? 1}`;
   return {
-    id: rest.id ?? `test/${rest.experiment ?? "mediation"}_${rest.arm ?? "base"}_p${rest.p ?? 59}_rho${rest.rho ?? 1}_tau${rest.tau ?? 1}`,
+    id,
+    cell: id,
     source: "store",
     experiment: "mediation",
     model: "mlp",

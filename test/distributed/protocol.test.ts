@@ -4,8 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/experiments/config.js";
 import {
-  checkJobData, decodeResult, encodeResult, exactJson, fromExactJson, makeJobData, resultMismatch, type QueueResult,
+  checkJobData, decodeResult, encodeResult, makeJobData, PROTOCOL, resultMismatch, type QueueResult,
 } from "../../src/distributed/protocol.js";
+import { fromJson, toJson } from "../../src/sweep/json.js";
 import { cellIdOf, jobIdOf } from "../../src/sweep/spec.js";
 import { TINY } from "../sweep/helpers.js";
 
@@ -17,7 +18,7 @@ const row = (step: number, loss: number) => ({
   logit_scale: 2, frac_saturated: 0, collapse_rate: 0, fourier_top5: 0.7,
 });
 const result = (): QueueResult => ({
-  protocol: 1, jobId: job.jobId, configHash: cellIdOf(config), seed: 3, codeVersion: "grokscale@test", worker: "w",
+  protocol: PROTOCOL, jobId: job.jobId, configHash: cellIdOf(config), seed: 3, codeVersion: "grokscale@test", worker: "w",
   result: {
     seed: 3, T_mem: 100, T_grok: null, delay: null, grokked: false, status: "diverged", steps_run: 125, wall_s: 0.1,
     norm_at_grok: null, norm_at_fork: null, final: row(125, Number.NaN), log: [row(1, 4.1), row(125, Number.POSITIVE_INFINITY)],
@@ -27,7 +28,7 @@ const result = (): QueueResult => ({
 describe("protocol", () => {
   it("exact JSON round-trips every float64, -0, NaN and ±Infinity", () => {
     const xs = [0.1 + 0.2, 1 / 3, Number.MIN_VALUE, Number.MAX_VALUE, -0, 0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 5e-324, -1.7976931348623157e308];
-    const back = fromExactJson(exactJson({ xs })) as { xs: number[] };
+    const back = fromJson<{ xs: number[] }>(toJson({ xs }));
     back.xs.forEach((x, i) => expect(Object.is(x, xs[i])).toBe(true));
     const r = decodeResult(encodeResult(result()));
     expect(r).toEqual(result());
@@ -43,7 +44,7 @@ describe("protocol", () => {
     expect(() => checkJobData({ ...data, config: { ...config, tau: 2 } }, job.jobId)).toThrow(/config hash does not match/);
     const { lr: _lr, ...partial } = config;
     expect(() => checkJobData({ ...data, config: partial }, job.jobId)).toThrow(/resolves differently/);
-    expect(() => checkJobData({ ...data, protocol: 2 }, job.jobId)).toThrow(/protocol 2/);
+    expect(() => checkJobData({ ...data, protocol: PROTOCOL + 1 }, job.jobId)).toThrow(new RegExp(`protocol ${PROTOCOL + 1}`));
   });
 
   it("the coordinator refuses malformed results and results for another job, config or seed", () => {

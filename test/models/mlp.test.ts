@@ -57,7 +57,7 @@ describe("MLP", () => {
     big.init(new Rng(0, "init"));
     const rms = (n: string) => {
       const d = big.params.tensor(n).data;
-      return Math.sqrt(d.reduce((s, v) => s + v * v, 0) / d.length);
+      return Math.sqrt(Array.from(d).reduce((s, v) => s + v * v, 0) / d.length);
     };
     expect(rms("E")).toBeCloseTo(1 / Math.sqrt(128), 2);
     expect(rms("W1")).toBeCloseTo(1 / Math.sqrt(256), 2);

@@ -225,7 +225,7 @@ describe("transformer model", () => {
     expect(m.params.entry("W_pos").matrix).toBe(true);
     const rms = (n: string) => {
       const d = m.params.tensor(n).data;
-      return Math.sqrt(d.reduce((s, v) => s + v * v, 0) / d.length);
+      return Math.sqrt(Array.from(d).reduce((s, v) => s + v * v, 0) / d.length);
     };
     for (const n of ["W_E", "W_pos", "W_Q", "W_O", "W_in", "W_U"]) expect(rms(n)).toBeCloseTo(1 / Math.sqrt(128), 2);
     expect(rms("W_out")).toBeCloseTo(1 / Math.sqrt(512), 2);
@@ -234,7 +234,7 @@ describe("transformer model", () => {
   it("the clamp counts and rescales every matrix, the positional embedding included", () => {
     const s = openSession(resolveConfig({ model: "transformer", p: 7, d_model: 8, heads: 2, d_mlp: 16, dtype: "f64", kernels: "reference" }), 0);
     const P = s.model.params;
-    const sq = (n: string) => P.slice(P.data, n).reduce((acc, v) => acc + v * v, 0);
+    const sq = (n: string) => Array.from(P.slice(P.data, n)).reduce((acc, v) => acc + v * v, 0);
     const total = TRANSFORMER_PARAMS.reduce((acc, n) => acc + sq(n), 0);
     expect(weightNorm(s.ctx.k, P)).toBeCloseTo(Math.sqrt(total), 12);
     const pos0 = sq("W_pos");

@@ -12,12 +12,12 @@ import type { Comparison } from "../../src/report/compare.js";
 import { buildComparisons } from "../../src/report/comparisons.js";
 import { differences } from "../../src/report/differ.js";
 import { groupCells } from "../../src/report/groups.js";
-import { PAPER } from "../../src/report/paper.js";
+import { paperWc } from "../../src/experiments/paper-wc.js";
 import type { CellMap } from "../../src/report/tables.js";
 import { wcTable } from "../../src/report/wc.js";
 import { mk, seeds, series } from "./fixtures.js";
 
-const WC = PAPER.wc["mlp ce p59"]!;
+const WC = paperWc("ce", 59);
 const BOOT = { bootstrap: { resamples: 50 } };
 const twelve = (T: number, spread = 20) => Array.from({ length: 12 }, (_, i) => T + spread * (i - 6));
 

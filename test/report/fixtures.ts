@@ -34,8 +34,10 @@ export function series(L: number | ((s: number) => number), norm = 50, last = 60
 }
 
 export function mk(over: Partial<CellRecord> & { experiment: string; arm: string }): CellRecord {
+  const id = over.id ?? `syn/${over.experiment}_${over.arm}_${over.loss ?? "ce"}_rho${over.rho ?? 1}_tau${over.tau ?? 1}${over.gamma == null ? "" : `_g${over.gamma}`}${over.dtype === "f64" ? "_f64" : ""}`;
   const c: CellRecord = {
-    id: `syn/${over.experiment}_${over.arm}_${over.loss ?? "ce"}_rho${over.rho ?? 1}_tau${over.tau ?? 1}${over.gamma == null ? "" : `_g${over.gamma}`}${over.dtype === "f64" ? "_f64" : ""}`,
+    id,
+    cell: id,
     source: "store",
     model: "mlp",
     p: P,

@@ -12,6 +12,7 @@ import { buildReport, type BuiltReport } from "../../src/report/index.js";
 import type { Table } from "../../src/report/table.js";
 import { tableToHtml, tableToMarkdown } from "../../src/report/table.js";
 import { wcTable } from "../../src/report/wc.js";
+import { paperWcFor } from "../../src/report/paper.js";
 import { syntheticStudy } from "./fixtures.js";
 
 const BOOT = { bootstrap: { resamples: 300 } };
@@ -87,6 +88,15 @@ describe("tables on a synthetic study", () => {
     expect(ce.how).toBe("inferred");
     expect(ce.wc).toBeCloseTo(45, 9);
     expect(rows.find((r) => r.key === "dose p7")!.wc).toBeCloseTo(40, 9);
+  });
+
+  it("finds the paper's published w_c of each group (experiments/paper-wc.ts), and none where it published none", () => {
+    expect(paperWcFor("mediation", "mlp", "ce", 59)).toBe(54.49);
+    expect(paperWcFor("mse", "mlp", "mse", 97)).toBe(36.61);
+    expect(paperWcFor("transformer", "transformer", "ce", 59)).toBe(32.49);
+    expect(paperWcFor("dose", "mlp", "ce", 43)).toBe(50.51);
+    expect(paperWcFor("mediation", "mlp", "ce", 7)).toBeNull();
+    expect(paperWcFor("transformer", "transformer", "mse", 59)).toBeNull();
   });
 
   it("gives every comparison the cells it comes from", () => {

@@ -6,12 +6,13 @@
 import { h, getJSON, fmtValue, shortId, errorBox } from "./util.js";
 import { mountFigure } from "./charts.js";
 
-/** A report table (columns, rows of text or {ids}) as an HTML table. */
-export function reportTable(t) {
+/** A report table (columns, rows of text or {ids}) as an HTML table; cellOf maps a record id to the
+ *  stored cell it links to (the analysis payload's `cellOf`). */
+export function reportTable(t, cellOf = {}) {
   const entry = (e) =>
     typeof e === "string"
       ? e
-      : h("span", { class: "ids" }, e.ids.map((id) => h("a", { href: `#/cell/${id.split("#")[0]}`, title: id, class: "id" }, shortId(id))));
+      : h("span", { class: "ids" }, e.ids.map((id) => h("a", { href: `#/cell/${cellOf[id] ?? id}`, title: id, class: "id" }, shortId(id))));
   return h(
     "div",
     { class: "report-table", id: `table-${t.id}` },
@@ -98,12 +99,12 @@ export async function render(root, ctx) {
         { class: "card", id: `section-${s.id}` },
         h("h2", {}, s.title),
         h("blockquote", {}, `Paper: ${s.paper}`),
-        s.tables.map(reportTable),
+        s.tables.map((t) => reportTable(t, a.cellOf)),
         figs,
       ),
     );
   }
-  if (a.summary) blocks.push(h("div", { class: "card" }, h("details", {}, h("summary", {}, "Every published number beside ours"), reportTable(a.summary))));
+  if (a.summary) blocks.push(h("div", { class: "card" }, h("details", {}, h("summary", {}, "Every published number beside ours"), reportTable(a.summary, a.cellOf))));
   if (without.length) {
     blocks.push(
       h(

@@ -1,0 +1,65 @@
+// The job-cost estimate that orders a sweep's jobs longest first: what it promises (never more steps
+// than the budget; the study's orderings of grokking delay; the per-step work of each shape and
+// precision), not its fitted constants.
+
+import { describe, expect, it } from "vitest";
+import { resolveConfig, type RunConfigInput } from "../../src/experiments/config.js";
+import { expectedCost, expectedSteps, stepCost } from "../../src/experiments/cost.js";
+
+const cfg = (over: RunConfigInput = {}) => resolveConfig({ p: 59, ...over });
+
+describe("expectedSteps", () => {
+  it("never exceeds the step budget, and is positive", () => {
+    for (const over of [{}, { wc: 50, rho: 1.6, tau: 0.5 }, { loss: "mse" as const, wc: 30, rho: 1.3 }, { fork_at: 100, fork_arm: "raised" as const }]) {
+      for (const steps of [10, 1000, 100000]) {
+        const t = expectedSteps(cfg({ ...over, steps }));
+        expect(t).toBeGreaterThan(0);
+        expect(t).toBeLessThanOrEqual(steps);
+      }
+    }
+    expect(expectedSteps(cfg({ wc: 50, rho: 2, steps: 777 }))).toBe(777);
+  });
+
+  it("grows with the clamped norm and shrinks with the temperature (the logit scale rho/tau)", () => {
+    const ce = (rho: number, tau: number) => expectedSteps(cfg({ wc: 50, rho, tau, steps: 1e9 }));
+    expect(ce(1.15, 1)).toBeGreaterThan(ce(1, 1));
+    expect(ce(1, 1)).toBeGreaterThan(ce(0.85, 1));
+    expect(ce(1, 1.3)).toBeLessThan(ce(1, 1));
+    const mse = (rho: number) => expectedSteps(cfg({ loss: "mse", wc: 30, rho, steps: 1e9 }));
+    expect(mse(1.15)).toBeGreaterThan(mse(1));
+  });
+
+  it("orders the forking arms lowered < free < same < raised", () => {
+    const arm = (fork_arm: "free" | "same" | "raised" | "lowered") => expectedSteps(cfg({ fork_at: 500, fork_arm, steps: 1e9 }));
+    expect(arm("lowered")).toBeLessThan(arm("free"));
+    expect(arm("free")).toBeLessThan(arm("same"));
+    expect(arm("same")).toBeLessThan(arm("raised"));
+  });
+});
+
+describe("stepCost", () => {
+  it("float64 costs more per step than float32", () => {
+    expect(stepCost(cfg({ dtype: "f64" }))).toBeGreaterThan(stepCost(cfg({ dtype: "f32" })));
+  });
+
+  it("scales with the training rows (α·p²) and the MLP's width", () => {
+    expect(stepCost(cfg({ train_frac: 0.6 })) / stepCost(cfg({ train_frac: 0.3 }))).toBeCloseTo(2, 12);
+    expect(stepCost(cfg({ hidden: 512 }))).toBeGreaterThan(stepCost(cfg({ hidden: 256 })));
+    expect(stepCost(cfg({ p: 97 }))).toBeGreaterThan(stepCost(cfg({ p: 59 })));
+  });
+
+  it("a transformer's cost follows its own widths, not the MLP's", () => {
+    const t = (over: RunConfigInput) => stepCost(cfg({ model: "transformer", ...over }));
+    expect(t({ hidden: 1024 })).toBe(t({ hidden: 256 }));
+    expect(t({ d_mlp: 1024 })).toBeGreaterThan(t({ d_mlp: 512 }));
+    expect(t({ d_model: 256 })).toBeGreaterThan(t({ d_model: 128 }));
+  });
+});
+
+describe("expectedCost", () => {
+  it("is steps times cost per step", () => {
+    for (const c of [cfg(), cfg({ wc: 50, rho: 1.3, dtype: "f64" }), cfg({ model: "transformer" })]) {
+      expect(expectedCost(c)).toBeCloseTo(expectedSteps(c) * stepCost(c), 6);
+    }
+  });
+});
