@@ -9,8 +9,8 @@ if (!existsSync(new URL("../dist/kernels/wasm.js", import.meta.url))) {
 }
 const { wasmKernelsSync } = await import("../dist/kernels/wasm.js");
 const { referenceKernels } = await import("../dist/kernels/reference.js");
-const { Arena } = await import("../dist/tensor/arena.js");
-const { Rng } = await import("../dist/tensor/rng.js");
+const { Arena } = await import("../dist/base/arena.js");
+const { Rng } = await import("../dist/base/rng.js");
 
 const quick = process.argv.includes("--quick");
 const withRef = !process.argv.includes("--no-reference");

@@ -3,7 +3,7 @@
 // keeps their pairing). Cell-level quantities fixed by design (e.g. L) are the caller's to hold
 // fixed. Seeded (Rng from tensor/rng.ts), hence deterministic. Percentile intervals only.
 
-import { Rng } from "../tensor/rng.js";
+import { Rng } from "../base/rng.js";
 import { fail, ok, type Outcome } from "./outcome.js";
 import type { SeedRecord } from "./records.js";
 import { percentile } from "./stats.js";

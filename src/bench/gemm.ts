@@ -3,9 +3,9 @@
 
 import { makeKernels } from "../kernels/index.js";
 import type { KernelName } from "../kernels/types.js";
-import { Arena } from "../tensor/arena.js";
-import type { DType } from "../tensor/dtype.js";
-import { Rng } from "../tensor/rng.js";
+import { Arena } from "../base/arena.js";
+import type { DType } from "../base/dtype.js";
+import { Rng } from "../base/rng.js";
 
 export interface GemmShape {
   label: string;

@@ -2,7 +2,7 @@
 // wall time divided by seed-steps completed (all workers), i.e. ms per seed-step for the machine.
 
 import { Worker } from "node:worker_threads";
-import type { RunConfigInput } from "../experiments/config.js";
+import type { RunConfigInput } from "../base/config.js";
 import { timeSteps, type StepTiming } from "./step.js";
 
 export interface Throughput {

@@ -2,7 +2,7 @@
 // with the evaluation every eval_every steps amortised. Times the steps between two evaluation
 // points after a warm-up, in this thread; bench/pool.ts runs it on several workers at once.
 
-import { resolveConfig, type RunConfigInput } from "../experiments/config.js";
+import { resolveConfig, type RunConfigInput } from "../base/config.js";
 import { runSeed } from "../train/trainer.js";
 
 export interface StepTiming {

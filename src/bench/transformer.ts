@@ -5,10 +5,10 @@
 
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { resolveConfig, type RunConfigInput } from "../experiments/config.js";
+import { resolveConfig, type RunConfigInput } from "../base/config.js";
 import { paperWc } from "../experiments/paper-wc.js";
 import type { KernelName } from "../kernels/types.js";
-import type { DType } from "../tensor/dtype.js";
+import type { DType } from "../base/dtype.js";
 import { runSeed } from "../train/trainer.js";
 import { throughput } from "./pool.js";
 import { runTorchScript } from "./torch.js";

@@ -11,7 +11,7 @@ import { benchGemm, mlpGemmShapes, type GemmResult } from "../bench/gemm.js";
 import { throughput } from "../bench/pool.js";
 import { runTorchScript, torchAvailable, type TorchRow } from "../bench/torch.js";
 import { benchTransformer, TORCH_TRANSFORMER_CASES, torchTransformerRows } from "../bench/transformer.js";
-import type { DType } from "../tensor/dtype.js";
+import type { DType } from "../base/dtype.js";
 import { intFlag } from "./options.js";
 
 interface Row {

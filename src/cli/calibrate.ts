@@ -3,7 +3,7 @@
 // fractions (f_E, f_W1, f_W2) that the allocation clamp (γ) takes.
 
 import type { Command } from "commander";
-import { resolveConfig } from "../experiments/config.js";
+import { resolveConfig } from "../base/config.js";
 import { calibrate } from "../train/calibrate.js";
 import { addConfigOptions, intFlag, rawConfigFromOptions } from "./options.js";
 

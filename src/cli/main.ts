@@ -1,6 +1,6 @@
 // The grokscale command line: one commander program; each command lives in its own file.
 import { Command } from "commander";
-import { packageVersion } from "../sweep/version.js";
+import { packageVersion } from "../base/version.js";
 import { registerAnalyze } from "./analyze.js";
 import { registerBench } from "./bench.js";
 import { registerCalibrate } from "./calibrate.js";

@@ -6,7 +6,7 @@
 import { readJsonFile } from "./json-file.js";
 import { Option, type Command } from "commander";
 import { z } from "zod";
-import { RunConfigSchema, type RunConfigInput } from "../experiments/config.js";
+import { RunConfigSchema, type RunConfigInput } from "../base/config.js";
 
 /** What a flag is for, shown in --help before the range and default read from the schema. */
 const HELP: Partial<Record<keyof RunConfigInput, string>> = {

@@ -6,7 +6,7 @@
 import { availableParallelism, cpus } from "node:os";
 import type { Command } from "commander";
 import { calibrationOf } from "../train/calibrate.js";
-import { resolveConfig } from "../experiments/config.js";
+import { resolveConfig } from "../base/config.js";
 import { expectedCost } from "../experiments/cost.js";
 import { PAPER_WC } from "../experiments/paper-wc.js";
 import { allocControlCell, isScale, mergedPresetSpec, SCALES, type AllocCalibration, type PresetOptions, type Scale } from "../experiments/presets.js";
@@ -14,7 +14,7 @@ import { writeReport } from "../report/index.js";
 import { loadCellRecords } from "../sweep/cells.js";
 import { runDistributedSweep } from "../distributed/coordinator.js";
 import { runSweep, type SweepProgress, type SweepSummary } from "../sweep/run.js";
-import { resolveSweepSpec } from "../sweep/spec.js";
+import { resolveSweepSpec } from "../experiments/sweep-spec.js";
 import { DEFAULT_STORE } from "../sweep/store.js";
 import { DEFAULT_REPORT_DIR } from "./report.js";
 import { fmtTime, makeDisplay } from "./sweep.js";

@@ -9,7 +9,7 @@ import cliProgress from "cli-progress";
 import { runSweep, type SweepProgress, type SweepSummary } from "../sweep/run.js";
 import { RegistrationAborted } from "../sweep/record.js";
 import { presetSpecs } from "../sweep/preset.js";
-import { SpecError } from "../sweep/spec.js";
+import { SpecError } from "../experiments/sweep-spec.js";
 import { checkSweepSize, DEFAULT_MAX_CELLS, DEFAULT_MAX_JOBS } from "../sweep/spec-limits.js";
 import { readJsonFile } from "./json-file.js";
 import { DEFAULT_STORE } from "../sweep/store.js";

@@ -3,7 +3,7 @@
 // asynchronous back-off while a running sweep holds a lock, then given up as StoreBusyError (503).
 // It also holds the queries the API serves. It never writes, and computes no statistics.
 
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import type { LogRow } from "../train/types.js";
 import { readRunSeries } from "../sweep/cells.js";
 import { fromJson } from "../sweep/json.js";

@@ -2,8 +2,8 @@
 // per-seed seeded split into train and test, and random labels for the memorisation control.
 // Pure data; no tensors. Pairs are indexed i = a·|B| + j over the operand ranges of the op.
 
-import type { Op } from "../experiments/config.js";
-import { Rng } from "../tensor/rng.js";
+import type { Op } from "../base/config.js";
+import { Rng } from "../base/rng.js";
 
 export interface Dataset {
   p: number;

@@ -10,9 +10,9 @@ import { heartbeat, ownerId, release } from "../sweep/claims.js";
 import { noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "../sweep/record.js";
 import { finishCells } from "../sweep/run.js";
 import type { ActiveJob, SweepProgress, SweepSummary } from "../sweep/run.js";
-import { resolveSweepSpec, type Job } from "../sweep/spec.js";
+import { resolveSweepSpec, type Job } from "../experiments/sweep-spec.js";
 import { DEFAULT_STORE, openStore, type DB } from "../sweep/store.js";
-import { codeVersion as currentCodeVersion } from "../sweep/version.js";
+import { codeVersion as currentCodeVersion } from "../base/version.js";
 import { claimJob, countsOf, jobLabels, shardJobs, statusesOf, type Shard } from "./jobs.js";
 import { acquireQueue, refreshLease, releaseQueue } from "./lock.js";
 import {

@@ -4,7 +4,7 @@
 // states for progress. No queue, no threads, no printing here.
 
 import { ownerIsDead } from "../sweep/claims.js";
-import type { Job, ResolvedSweep } from "../sweep/spec.js";
+import type { Job, ResolvedSweep } from "../experiments/sweep-spec.js";
 import type { DB } from "../sweep/store.js";
 
 export class ShardError extends Error {}

@@ -9,9 +9,9 @@ import { heartbeat, ownerId, release } from "../sweep/claims.js";
 import { WorkerPool, type TaskOutcome } from "../sweep/pool.js";
 import { noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "../sweep/record.js";
 import { finishCells, noticeRejected, type ActiveJob, type RunSweepOptions, type SweepSummary } from "../sweep/run.js";
-import { resolveSweepSpec, type Job } from "../sweep/spec.js";
+import { resolveSweepSpec, type Job } from "../experiments/sweep-spec.js";
 import { checkpointRoot, DEFAULT_STORE, openStore, type DB } from "../sweep/store.js";
-import { codeVersion as currentCodeVersion } from "../sweep/version.js";
+import { codeVersion as currentCodeVersion } from "../base/version.js";
 import { claimJob, countsOf, jobLabels, shardJobs, type Shard } from "./jobs.js";
 
 export interface ShardOptions extends Omit<RunSweepOptions, "onProgress"> {

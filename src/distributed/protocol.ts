@@ -4,10 +4,10 @@
 // before trusting the other. Types and pure functions only: no Redis, no store, no training.
 
 import { z } from "zod";
-import { canonicalJson, resolveConfig, type RunConfig } from "../experiments/config.js";
+import { canonicalJson, resolveConfig, type RunConfig } from "../base/config.js";
 import { arenaOverflow } from "../models/limits.js";
 import { fromJson, toJson } from "../sweep/json.js";
-import { cellIdOf, jobIdOf, type Job } from "../sweep/spec.js";
+import { cellIdOf, jobIdOf, type Job } from "../experiments/sweep-spec.js";
 import { SeedResultSchema, type SeedResult } from "../train/types.js";
 
 /** Results travel in sweep/json.ts's JSON. (Earlier builds tagged NaN, ±Infinity and -0 as

@@ -6,7 +6,7 @@
 import { availableParallelism, hostname } from "node:os";
 import { UnrecoverableError, WaitingError, Worker, type Job as BullJob } from "bullmq";
 import { WorkerPool } from "../sweep/pool.js";
-import { codeVersion as currentCodeVersion } from "../sweep/version.js";
+import { codeVersion as currentCodeVersion } from "../base/version.js";
 import { FolderCheckpoints, RedisCheckpoints, type CheckpointPlace } from "./ckpt-store.js";
 import {
   DEFAULT_QUEUE, ProtocolError, checkJobData, checkQueueName, encodeResult, keys,

@@ -2,7 +2,7 @@
 // minutes are not spent waiting on one slow job (longest-processing-time-first). Shaped on the
 // paper's published grokking times; it never affects a result.
 
-import type { RunConfig } from "./config.js";
+import type { RunConfig } from "../base/config.js";
 
 /** Expected training steps before the job stops (at most its budget). */
 export function expectedSteps(c: RunConfig): number {

@@ -4,7 +4,7 @@
 // and E9 (2 seeds); sized to run on a 2-core laptop in minutes. Cells shared between experiments
 // have identical configs, so the store runs them once. w_c defaults to the paper's published values.
 
-import type { SweepSpecInput } from "../sweep/spec.js";
+import type { SweepSpecInput } from "./sweep-spec.js";
 import { paperWc } from "./paper-wc.js";
 import { e7Cells } from "./transformer-preset.js";
 

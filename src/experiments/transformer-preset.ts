@@ -3,7 +3,7 @@
 // in the quick and paper scales. The sweep presets (presets.ts) wire these in; this file only lists
 // the cells. w_c is the paper's 32.49 unless given (a `grokscale calibrate --model transformer` value).
 
-import type { RunConfigInput } from "./config.js";
+import type { RunConfigInput } from "../base/config.js";
 import { paperWc } from "./paper-wc.js";
 
 export type E7Scale = "quick" | "paper";

@@ -1,8 +1,8 @@
 // Kernel backend selection: "wasm" (WebAssembly SIMD, the default) or "reference" (plain TypeScript,
 // the semantic reference the wasm kernels are tested against).
 
-import type { Arena } from "../tensor/arena.js";
-import type { DType } from "../tensor/dtype.js";
+import type { Arena } from "../base/arena.js";
+import type { DType } from "../base/dtype.js";
 import { referenceKernels } from "./reference.js";
 import type { KernelName, Kernels } from "./types.js";
 import { wasmKernelsSync } from "./wasm.js";

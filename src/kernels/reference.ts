@@ -4,7 +4,7 @@
 // happens here exactly as in float32 hardware; f32 exp, erf and GELU are math32.ts's float32 algorithms.
 // Not fast: the wasm backend (wasm.ts) is.
 
-import { type DType, type FArray, rounder } from "../tensor/dtype.js";
+import { type DType, type FArray, rounder } from "../base/dtype.js";
 import { gelu, geluAndGrad, geluGrad } from "./erf.js";
 import { expf, gelu32, geluAndGrad32 } from "./math32.js";
 import type { Kernels, LogitStats } from "./types.js";

@@ -4,7 +4,7 @@
 // views over its arena's memory (see tensor/arena.ts). Kernels never allocate and never keep arrays.
 // "beta" arguments: 0 overwrites the output, 1 accumulates into it (gradients use 1).
 
-import type { DType, FArray } from "../tensor/dtype.js";
+import type { DType, FArray } from "../base/dtype.js";
 
 export type KernelName = "reference" | "wasm";
 

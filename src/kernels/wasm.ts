@@ -5,8 +5,8 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { type Arena, RESERVED_BYTES } from "../tensor/arena.js";
-import { BYTES, type DType, type FArray } from "../tensor/dtype.js";
+import { type Arena, RESERVED_BYTES } from "../base/arena.js";
+import { BYTES, type DType, type FArray } from "../base/dtype.js";
 import type { Kernels, LogitStats } from "./types.js";
 
 /**

@@ -1,8 +1,8 @@
 // Model construction from a run config, and the arena size a run needs.
 
-import type { RunConfig } from "../experiments/config.js";
-import type { Arena } from "../tensor/arena.js";
-import type { Rng } from "../tensor/rng.js";
+import type { RunConfig } from "../base/config.js";
+import type { Arena } from "../base/arena.js";
+import type { Rng } from "../base/rng.js";
 import type { Model } from "./model.js";
 import { Mlp } from "./mlp.js";
 import { Transformer } from "./transformer.js";

@@ -2,7 +2,7 @@
 // 65536 pages (4 GiB, wasm32's limit), sized by arenaMegabytes. arenaLimit says, before anything
 // runs, whether a config fits and, when not, which size field to blame. It allocates nothing.
 
-import { RunConfigSchema, type RunConfig } from "../experiments/config.js";
+import { RunConfigSchema, type RunConfig } from "../base/config.js";
 import { arenaMegabytes } from "./index.js";
 
 /** The largest arena a WebAssembly.Memory can be: 65536 pages of 64 KiB. */

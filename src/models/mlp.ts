@@ -3,10 +3,10 @@
 // E·W1[:d] and E·W1[d:] — the same function at a fraction of the FLOPs (autodiff gives the cheap
 // backward). Init: E, W1, W2 entries N(0,1)/√fan_in (fan_in = d, 2d, H); biases zero.
 
-import type { Arena } from "../tensor/arena.js";
-import type { DType } from "../tensor/dtype.js";
+import type { Arena } from "../base/arena.js";
+import type { DType } from "../base/dtype.js";
 import { addBias, gatherAdd2, gelu, matmul, rowsView } from "../tensor/ops/index.js";
-import type { Rng } from "../tensor/rng.js";
+import type { Rng } from "../base/rng.js";
 import type { Tape, Tensor } from "../tensor/tape.js";
 import type { Model } from "./model.js";
 import { ParamSet } from "./params.js";

@@ -3,8 +3,8 @@
 // and the weight norm is one sum of squares over the matrix block. Gradients and the Adam moments
 // have the same layout. Not here: initialisation (each model's own) or the update (train/adamw.ts).
 
-import type { Arena } from "../tensor/arena.js";
-import type { DType, FArray } from "../tensor/dtype.js";
+import type { Arena } from "../base/arena.js";
+import type { DType, FArray } from "../base/dtype.js";
 import { Tensor } from "../tensor/tape.js";
 
 export interface ParamSpec {

@@ -15,10 +15,10 @@
 //
 // Init: every matrix N(0,1)/√fan_in; the embeddings W_E and W_pos use fan_in = d_model.
 
-import type { Arena } from "../tensor/arena.js";
-import type { DType } from "../tensor/dtype.js";
+import type { Arena } from "../base/arena.js";
+import type { DType } from "../base/dtype.js";
 import { add, addBias, gatherRows, gelu, layerNorm, matmul, rowsView, sharedQueryAttention } from "../tensor/ops/index.js";
-import type { Rng } from "../tensor/rng.js";
+import type { Rng } from "../base/rng.js";
 import type { Tape, Tensor } from "../tensor/tape.js";
 import type { Model } from "./model.js";
 import { ParamSet } from "./params.js";

@@ -2,7 +2,7 @@
 // hook tests read (window.__playground), and the App handle the page's modules work through. Types
 // and two tiny helpers only; main.ts makes the App.
 
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import type { LogRow, SeedResult } from "../train/types.js";
 import type { PlaygroundState } from "./state.js";
 

@@ -1,7 +1,7 @@
 // The playground's controls: the shared fields, the model size, the seed and the arms table, drawn
 // from the current state; every change goes through app.setState (validated, into the URL).
 
-import { OPS } from "../experiments/config.js";
+import { OPS } from "../base/config.js";
 import { $, COLORS, type App } from "./app.js";
 import { MAX_P, SIZES, type ConfigFields } from "./state.js";
 

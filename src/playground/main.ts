@@ -2,7 +2,7 @@
 // worker per arm, and the wiring of the buttons. The controls live in controls.ts, the charts and the
 // status table in view.ts, stored runs in stored.ts; the training itself in worker.ts.
 
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import { GROK_ACC, MEM_ACC } from "../metrics/events.js";
 import { $, type App, type Arm, type Hook } from "./app.js";
 import { renderControls } from "./controls.js";

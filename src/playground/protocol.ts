@@ -1,7 +1,7 @@
 // Messages between the playground page and its training workers (one worker per arm). Plain data
 // that survives structured cloning exactly (numbers are float64 both sides, so no bits are lost).
 
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import type { LogRow, SeedResult } from "../train/types.js";
 
 export type ToWorker =

@@ -3,7 +3,7 @@
 // same zod schema as `grokscale train`. Also the model-size presets and the equivalent CLI command.
 // Pure functions of data: no DOM, no Node, so the page, the worker and the tests share them.
 
-import { RunConfigSchema, resolveConfig, type RunConfig, type RunConfigInput } from "../experiments/config.js";
+import { RunConfigSchema, resolveConfig, type RunConfig, type RunConfigInput } from "../base/config.js";
 
 export type ConfigFields = Record<string, unknown>;
 

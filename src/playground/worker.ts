@@ -3,10 +3,10 @@
 // script and handed in through provideWasmModule. It runs steps in short slices and yields between
 // them so pause/step messages get through, and posts the logged rows with the embedding's spectrum.
 
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import { provideWasmModule } from "../kernels/wasm.js";
 import { frequencyPower } from "../metrics/fourier.js";
-import type { DType } from "../tensor/dtype.js";
+import type { DType } from "../base/dtype.js";
 import { seedSteps, type RunSeedOutcome } from "../train/trainer.js";
 import type { Session } from "../train/session.js";
 import type { FromWorker, LoggedRow, ToWorker } from "./protocol.js";

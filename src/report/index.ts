@@ -8,7 +8,7 @@ import path from "node:path";
 import { analyzeCells, type AnalysisReport, type AnalyzeOptions } from "../analysis/analyze.js";
 import { DEFAULT_BOOTSTRAP } from "../analysis/bootstrap.js";
 import type { CellRecord } from "../analysis/records.js";
-import { codeVersion } from "../sweep/version.js";
+import { codeVersion } from "../base/version.js";
 import { verdict, type Comparison } from "./compare.js";
 import { buildComparisons } from "./comparisons.js";
 import { buildDoc, type Figure, type ReportDoc } from "./doc.js";

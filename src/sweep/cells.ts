@@ -2,7 +2,7 @@
 // store's sweeps, with every finished seed of that cell and the seed-mean of the logged series;
 // the per-seed rows are available separately (loadSeedRows). Reads only; no statistics here.
 
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import type { CellRecord, SeedRecord } from "../analysis/records.js";
 import { meanSeries } from "../analysis/series.js";
 import type { LogRow } from "../train/types.js";

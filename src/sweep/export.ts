@@ -3,7 +3,7 @@
 // per logged step of a finished run, per-matrix norms as norm_<name>), as CSV or JSON Lines.
 // Returns lines; the command writes them. No statistics here (analysis/ does those).
 
-import { RunConfigSchema } from "../experiments/config.js";
+import { RunConfigSchema } from "../base/config.js";
 import { fromJson, toJson } from "./json.js";
 import { SERIES_COLS } from "./record.js";
 import type { DB } from "./store.js";

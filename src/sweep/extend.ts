@@ -4,7 +4,7 @@
 // bits, only slower), and their stored series, steps and final state replaced. Used by the local
 // sweep, and after a queue or a merge by whichever `sweep`/`reproduce` sees the cell complete.
 
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import { continuations } from "../train/cell-end.js";
 import type { SeedResult, SeedStatus } from "../train/types.js";
 import { checkpointedJobs, jobCheckpointDir, removeCheckpoints } from "./checkpoints.js";

@@ -2,8 +2,8 @@
 // distributed queue: specs and job ids, the results store, running a sweep on local threads, one
 // job with checkpoints, claims, recording, status, exports and CellRecords. Re-exports only.
 
-export { SpecError, SweepSpecSchema, cellIdOf, jobIdOf, resolveSweepSpec } from "./spec.js";
-export type { Job, ResolvedSweep, SweepCell, SweepSpecInput } from "./spec.js";
+export { SpecError, SweepSpecSchema, cellIdOf, jobIdOf, resolveSweepSpec } from "../experiments/sweep-spec.js";
+export type { Job, ResolvedSweep, SweepCell, SweepSpecInput } from "../experiments/sweep-spec.js";
 export { DEFAULT_STORE, SCHEMA_VERSION, StoreError, checkpointRoot, openStore } from "./store.js";
 export type { DB } from "./store.js";
 export { runSweep } from "./run.js";
@@ -19,4 +19,4 @@ export { EXPORT_TABLES, exportLines } from "./export.js";
 export type { ExportFormat, ExportTable } from "./export.js";
 export { loadCellRecords, loadSeedRows, meanSeries, readRunSeries } from "./cells.js";
 export type { JobRunner } from "./runner.js";
-export { codeVersion } from "./version.js";
+export { codeVersion } from "../base/version.js";

@@ -4,7 +4,7 @@
 // of threads and databases, so the local pool's worker threads and a distributed queue's workers
 // can both call it. Recording the outcome is the caller's business.
 
-import { canonicalJson, type RunConfig } from "../experiments/config.js";
+import { canonicalJson, type RunConfig } from "../base/config.js";
 import type { LogRow, SeedResult, Snapshot } from "../train/types.js";
 import { loadCheckpoint, writeCheckpoint } from "./checkpoints.js";
 import type { JobRunner } from "./runner.js";

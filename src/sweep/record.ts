@@ -3,10 +3,10 @@
 // series in one transaction (so a killed run never leaves partial series), failures, and the
 // `live` rows a dashboard reads while a run is going. Claims are in claims.ts; reads in read.ts.
 
-import { canonicalJson } from "../experiments/config.js";
+import { canonicalJson } from "../base/config.js";
 import type { LogRow, SeedResult, SeedStatus } from "../train/types.js";
 import { toJson } from "./json.js";
-import type { ResolvedSweep } from "./spec.js";
+import type { ResolvedSweep } from "../experiments/sweep-spec.js";
 import { nowIso, type DB } from "./store.js";
 
 export interface Registered {

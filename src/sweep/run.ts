@@ -12,9 +12,9 @@ import { claimNext, heartbeat, ownerId, release } from "./claims.js";
 import { WorkerPool, type TaskOutcome } from "./pool.js";
 import { extendCells, keepsFinalState, pruneSettled } from "./extend.js";
 import { addLiveRows, noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "./record.js";
-import { resolveSweepSpec, type Job, type ResolvedSweep } from "./spec.js";
+import { resolveSweepSpec, type Job, type ResolvedSweep } from "../experiments/sweep-spec.js";
 import { checkpointRoot, DEFAULT_STORE, openStore } from "./store.js";
-import { codeVersion as currentCodeVersion } from "./version.js";
+import { codeVersion as currentCodeVersion } from "../base/version.js";
 
 export interface RunSweepOptions {
   /** the store's database file (default ./grokscale-results/grokscale.db) */

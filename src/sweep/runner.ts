@@ -5,7 +5,7 @@
 
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import type { RunSeedOptions, RunSeedOutcome } from "../train/trainer.js";
 import type { Snapshot } from "../train/types.js";
 

@@ -4,7 +4,7 @@
 // the spec itself, in time linear in its length, before any cell is built). Throws SpecError naming
 // the key path. Not the spec's schema (spec.ts) and no store access.
 
-import { SpecError } from "./spec.js";
+import { SpecError } from "../experiments/sweep-spec.js";
 
 /** Deepest nesting a spec may have: the spec, base/grid/cells, a cell, a field, a list value. */
 export const MAX_SPEC_DEPTH = 32;

@@ -4,7 +4,7 @@
 // thread records everything.
 
 import { parentPort, workerData } from "node:worker_threads";
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import { runJobWithCheckpoints } from "./job.js";
 import type { FromWorker, ToWorker, WorkerData } from "./messages.js";
 import type { JobRunner } from "./runner.js";

@@ -5,8 +5,8 @@
 // Not here: the ops themselves (tensor/ops/*), parameter storage (models/params.ts).
 
 import type { Kernels } from "../kernels/types.js";
-import type { Arena } from "./arena.js";
-import type { DType, FArray } from "./dtype.js";
+import type { Arena } from "../base/arena.js";
+import type { DType, FArray } from "../base/dtype.js";
 
 /** Everything an op needs: where to allocate, which kernels, which precision. */
 export interface Ctx {

@@ -5,7 +5,7 @@
 
 import { median } from "../analysis/stats.js";
 import type { CellRecord } from "../analysis/records.js";
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import { trainCell } from "./cell-end.js";
 import { cellRecordOf } from "./summary.js";
 import { runSeed } from "./trainer.js";

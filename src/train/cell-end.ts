@@ -4,7 +4,7 @@
 // end: the same bits as never stopping. Plans here, and runs them in one process (trainCell);
 // sweep/extend.ts runs them for a store.
 
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import type { RunSeedOptions, RunSeedOutcome } from "./trainer.js";
 import type { SeedResult, SeedStatus, Snapshot } from "./types.js";
 

@@ -2,14 +2,14 @@
 // arena, RNG — built from a config and a seed, with the state that a snapshot saves and restores.
 // The step loop itself lives in trainer.ts.
 
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import { makeDataset, type Dataset } from "../data/modular.js";
 import { makeKernels } from "../kernels/index.js";
 import type { EvalSet } from "../metrics/evaluate.js";
 import { arenaMegabytes, buildModel } from "../models/index.js";
 import type { Model } from "../models/model.js";
-import { Arena } from "../tensor/arena.js";
-import { Rng } from "../tensor/rng.js";
+import { Arena } from "../base/arena.js";
+import { Rng } from "../base/rng.js";
 import type { Ctx } from "../tensor/tape.js";
 import type { Snapshot } from "./types.js";
 

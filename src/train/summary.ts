@@ -6,7 +6,7 @@
 import { summarizeCell } from "../analysis/cell-stats.js";
 import type { CellRecord } from "../analysis/records.js";
 import { meanSeries } from "../analysis/series.js";
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import type { SeedResult } from "./types.js";
 
 export function median(xs: number[]): number | null {

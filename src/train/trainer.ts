@@ -6,7 +6,7 @@
 // Deterministic: the same config and seed give the same bits, and resuming from a snapshot (a
 // checkpoint, or the final state of a seed that stopped at its grok) gives the same bits as not stopping.
 
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 import { delayOf, type EventState, observe } from "../metrics/events.js";
 import { evaluate } from "../metrics/evaluate.js";
 import { fourierTopShare } from "../metrics/fourier.js";

@@ -4,7 +4,7 @@
 // encoding lives in train/snapshot.ts.
 
 import { z } from "zod";
-import type { RunConfig } from "../experiments/config.js";
+import type { RunConfig } from "../base/config.js";
 
 /** A number, NaN and ±Infinity included (a diverged run's measurements are kept as they are). */
 const anyNumber = z.custom<number>((v) => typeof v === "number", "expected a number");

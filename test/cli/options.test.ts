@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { ConfigError, RunConfigSchema, resolveConfig } from "../../src/experiments/config.js";
+import { ConfigError, RunConfigSchema, resolveConfig } from "../../src/base/config.js";
 import { buildProgram } from "../../src/cli/main.js";
 import { addConfigOptions, intFlag, rawConfigFromOptions } from "../../src/cli/options.js";
 

@@ -3,7 +3,7 @@
 // random-label control (its labels, its independence from the split, its determinism per seed).
 
 import { describe, expect, it } from "vitest";
-import { OPS, resolveConfig, type Op } from "../../src/experiments/config.js";
+import { OPS, resolveConfig, type Op } from "../../src/base/config.js";
 import { makeDataset, type TaskSpec } from "../../src/data/modular.js";
 
 const mod = (x: number, p: number) => ((x % p) + p) % p;

@@ -10,8 +10,8 @@ import { dirname, join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProtocolError, checkJobData, keys, makeJobData } from "../../src/distributed/protocol.js";
-import { resolveConfig } from "../../src/experiments/config.js";
-import { cellIdOf, jobIdOf } from "../../src/sweep/spec.js";
+import { resolveConfig } from "../../src/base/config.js";
+import { cellIdOf, jobIdOf } from "../../src/experiments/sweep-spec.js";
 import { SMALL, TINY, cleanupTmp, query, sleep, tmpStore } from "../sweep/helpers.js";
 import { HAVE_REDIS, ensureBuiltDistributed, freePort, gs, startRedis, stop, waitFor, worker, type Proc, type TestRedis } from "./helpers.js";
 

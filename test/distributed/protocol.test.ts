@@ -2,12 +2,12 @@
 // ±Infinity); a worker refuses job data whose ids or hashes do not match its config; the coordinator
 // refuses results that are malformed or for another job, config or seed.
 import { describe, expect, it } from "vitest";
-import { resolveConfig } from "../../src/experiments/config.js";
+import { resolveConfig } from "../../src/base/config.js";
 import {
   checkJobData, decodeResult, encodeResult, makeJobData, PROTOCOL, resultMismatch, type QueueResult,
 } from "../../src/distributed/protocol.js";
 import { fromJson, toJson } from "../../src/sweep/json.js";
-import { cellIdOf, jobIdOf } from "../../src/sweep/spec.js";
+import { cellIdOf, jobIdOf } from "../../src/experiments/sweep-spec.js";
 import { TINY } from "../sweep/helpers.js";
 
 const config = resolveConfig(TINY);

@@ -8,7 +8,7 @@ import { parseShard, shardJobs } from "../../src/distributed/jobs.js";
 import { runShard } from "../../src/distributed/local.js";
 import { MergeConflictError, mergeStores } from "../../src/distributed/merge.js";
 import { runSweep } from "../../src/sweep/run.js";
-import { resolveSweepSpec } from "../../src/sweep/spec.js";
+import { resolveSweepSpec } from "../../src/experiments/sweep-spec.js";
 import { TINY, cleanupTmp, query, storedResults, tmpStore } from "../sweep/helpers.js";
 import { ensureBuiltDistributed, gs } from "./helpers.js";
 

@@ -3,7 +3,7 @@
 // precision), not its fitted constants.
 
 import { describe, expect, it } from "vitest";
-import { resolveConfig, type RunConfigInput } from "../../src/experiments/config.js";
+import { resolveConfig, type RunConfigInput } from "../../src/base/config.js";
 import { expectedCost, expectedSteps, stepCost } from "../../src/experiments/cost.js";
 
 const cfg = (over: RunConfigInput = {}) => resolveConfig({ p: 59, ...over });

@@ -2,8 +2,8 @@
 // small tensor helpers shared by the tensor, model and trainer tests.
 
 import { referenceKernels } from "../../src/kernels/reference.js";
-import { Arena } from "../../src/tensor/arena.js";
-import { Rng } from "../../src/tensor/rng.js";
+import { Arena } from "../../src/base/arena.js";
+import { Rng } from "../../src/base/rng.js";
 import { type Ctx, Tape, Tensor } from "../../src/tensor/tape.js";
 
 export function f64Ctx(megabytes = 32): Ctx {

@@ -4,7 +4,7 @@
 // float32 resp. float64 accuracy along the way (the GEMMs sum in different orders, nothing else differs).
 
 import { beforeAll, describe, expect, it } from "vitest";
-import { resolveConfig } from "../../src/experiments/config.js";
+import { resolveConfig } from "../../src/base/config.js";
 import { runSeed } from "../../src/train/trainer.js";
 import type { SeedResult } from "../../src/train/types.js";
 import { ensureWasmBuilt } from "./helpers.js";

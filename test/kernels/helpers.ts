@@ -5,8 +5,8 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { type DType, type FArray, alloc } from "../../src/tensor/dtype.js";
-import { Rng } from "../../src/tensor/rng.js";
+import { type DType, type FArray, alloc } from "../../src/base/dtype.js";
+import { Rng } from "../../src/base/rng.js";
 
 export function randArray(rng: Rng, dtype: DType, n: number, scale = 1): FArray {
   const a = alloc(dtype, n);

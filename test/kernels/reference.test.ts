@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { erf, erfc, gelu, geluGrad } from "../../src/kernels/erf.js";
 import { gelu32 } from "../../src/kernels/math32.js";
 import { referenceKernels } from "../../src/kernels/reference.js";
-import { alloc } from "../../src/tensor/dtype.js";
-import { Rng } from "../../src/tensor/rng.js";
+import { alloc } from "../../src/base/dtype.js";
+import { Rng } from "../../src/base/rng.js";
 import { expectClose, expectRel, naiveGemm, randArray } from "./helpers.js";
 
 const k64 = referenceKernels("f64");

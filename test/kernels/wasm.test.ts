@@ -7,9 +7,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { referenceKernels } from "../../src/kernels/reference.js";
 import type { Kernels } from "../../src/kernels/types.js";
 import { wasmKernels, wasmKernelsSync } from "../../src/kernels/wasm.js";
-import { Arena } from "../../src/tensor/arena.js";
-import type { DType, FArray } from "../../src/tensor/dtype.js";
-import { Rng } from "../../src/tensor/rng.js";
+import { Arena } from "../../src/base/arena.js";
+import type { DType, FArray } from "../../src/base/dtype.js";
+import { Rng } from "../../src/base/rng.js";
 import { ensureWasmBuilt, expectClose, expectRel } from "./helpers.js";
 
 beforeAll(ensureWasmBuilt);

@@ -4,12 +4,12 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { wasmKernelsSync } from "../../src/kernels/wasm.js";
-import { resolveConfig } from "../../src/experiments/config.js";
+import { resolveConfig } from "../../src/base/config.js";
 import { e7Cells } from "../../src/experiments/transformer-preset.js";
 import { weightNorm } from "../../src/metrics/norms.js";
 import { buildModel } from "../../src/models/index.js";
 import { TRANSFORMER_PARAMS, Transformer, type TransformerShape } from "../../src/models/transformer.js";
-import { Arena } from "../../src/tensor/arena.js";
+import { Arena } from "../../src/base/arena.js";
 import { attention, gatherRows, layerNorm, lossOp, mul, sharedQueryAttention, sum } from "../../src/tensor/ops/index.js";
 import { type Ctx, Tape, type Tensor } from "../../src/tensor/tape.js";
 import { clampNorm } from "../../src/train/clamp.js";

@@ -4,7 +4,7 @@
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { addConfigOptions, rawConfigFromOptions } from "../../src/cli/options.js";
-import { RunConfigSchema, resolveConfig } from "../../src/experiments/config.js";
+import { RunConfigSchema, resolveConfig } from "../../src/base/config.js";
 import { armConfig, armConfigs, decodeState, DEFAULT_STATE, encodeState, flaglessKeys, trainCommand, type PlaygroundState } from "../../src/playground/state.js";
 
 /** The config `grokscale train` builds from a command line (its flag parser, not ours). */

@@ -16,7 +16,7 @@ import { fmt, fmtCI, fmtSteps } from "../../src/report/format.js";
 import { claimNext } from "../../src/sweep/claims.js";
 import { loadCellRecords } from "../../src/sweep/cells.js";
 import { recordDone, registerSweep } from "../../src/sweep/record.js";
-import { resolveSweepSpec } from "../../src/sweep/spec.js";
+import { resolveSweepSpec } from "../../src/experiments/sweep-spec.js";
 import { openStore } from "../../src/sweep/store.js";
 import type { LogRow, SeedResult } from "../../src/train/types.js";
 

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { resolveConfig } from "../../src/experiments/config.js";
+import { resolveConfig } from "../../src/base/config.js";
 import { CheckpointError, loadCheckpoint, openCheckpoint, sealCheckpoint, writeCheckpoint } from "../../src/sweep/checkpoints.js";
 import { decodeSnapshot, encodeSnapshot } from "../../src/train/snapshot.js";
 import { runSeed } from "../../src/train/trainer.js";

@@ -6,7 +6,7 @@ import { hostname } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { claimNext, heartbeat, holdsClaim, ownerId, ownerIsDead, release } from "../../src/sweep/claims.js";
 import { recordDone, registerSweep } from "../../src/sweep/record.js";
-import { resolveSweepSpec } from "../../src/sweep/spec.js";
+import { resolveSweepSpec } from "../../src/experiments/sweep-spec.js";
 import { openStore } from "../../src/sweep/store.js";
 import type { SeedResult } from "../../src/train/types.js";
 import { TINY, tmpStore, cleanupTmp } from "./helpers.js";

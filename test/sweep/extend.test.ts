@@ -4,7 +4,7 @@
 // the continuation is interrupted and resumed, and when no final state was kept (from step 0).
 import { rmSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resolveConfig } from "../../src/experiments/config.js";
+import { resolveConfig } from "../../src/base/config.js";
 import { loadCellRecords, loadSeedRows } from "../../src/sweep/cells.js";
 import { checkpointRoot, openStore } from "../../src/sweep/store.js";
 import { planExtensions } from "../../src/sweep/extend.js";
@@ -12,7 +12,7 @@ import { jobCheckpointDir, loadCheckpoint, writeCheckpoint } from "../../src/swe
 import { decodeSnapshot, encodeSnapshot } from "../../src/train/snapshot.js";
 import type { Snapshot } from "../../src/train/types.js";
 import { runSweep } from "../../src/sweep/run.js";
-import { resolveSweepSpec } from "../../src/sweep/spec.js";
+import { resolveSweepSpec } from "../../src/experiments/sweep-spec.js";
 import { summarizeCell } from "../../src/analysis/cell-stats.js";
 import { trainCell } from "../../src/train/cell-end.js";
 import { cellRecordOf } from "../../src/train/summary.js";

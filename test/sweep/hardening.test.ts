@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobCheckpointDir } from "../../src/sweep/checkpoints.js";
-import { jobIdOf, resolveSweepSpec } from "../../src/sweep/spec.js";
+import { jobIdOf, resolveSweepSpec } from "../../src/experiments/sweep-spec.js";
 import { openStore } from "../../src/sweep/store.js";
 import { APPLICATION_ID } from "../../src/sweep/store-identity.js";
 import { buildServer } from "../../src/dashboard/server.js";

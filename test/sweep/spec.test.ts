@@ -3,10 +3,10 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { canonicalJson, resolveConfig } from "../../src/experiments/config.js";
+import { canonicalJson, resolveConfig } from "../../src/base/config.js";
 import { runSweep } from "../../src/sweep/run.js";
 import { PresetError, presetSpecs } from "../../src/sweep/preset.js";
-import { SpecError, jobIdOf, resolveSweepSpec } from "../../src/sweep/spec.js";
+import { SpecError, jobIdOf, resolveSweepSpec } from "../../src/experiments/sweep-spec.js";
 import { TINY, ensureBuilt, spawnCli, tmpStore, cleanupTmp } from "./helpers.js";
 
 afterAll(cleanupTmp);

@@ -3,7 +3,7 @@
 // an ulp of its Math on arguments spanning the ranges the trainer uses, and exact special values.
 import { describe, expect, it } from "vitest";
 import { cos, log, pow, sin } from "../../src/tensor/fdlibm.js";
-import { Rng } from "../../src/tensor/rng.js";
+import { Rng } from "../../src/base/rng.js";
 
 const fdlibmEngine = Number(process.versions.v8.split(".")[0]) <= 11;
 

@@ -4,7 +4,7 @@
 // The cell's own clamp is ignored (the control is the free run of its setting); no seed grokking
 // gives no w_c.
 import { describe, expect, it } from "vitest";
-import { resolveConfig } from "../../src/experiments/config.js";
+import { resolveConfig } from "../../src/base/config.js";
 import { calibrate, controlConfig } from "../../src/train/calibrate.js";
 import { trainCell } from "../../src/train/cell-end.js";
 import { runSeed } from "../../src/train/trainer.js";

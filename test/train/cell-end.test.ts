@@ -3,7 +3,7 @@
 // a run that never stopped, and the cell's L at grok must be read from every seed at that step.
 import { describe, expect, it } from "vitest";
 import { summarizeCell } from "../../src/analysis/cell-stats.js";
-import { resolveConfig } from "../../src/experiments/config.js";
+import { resolveConfig } from "../../src/base/config.js";
 import { cellEndStep, continuations, continuedResult, trainCell } from "../../src/train/cell-end.js";
 import { cellRecordOf, trainSummary } from "../../src/train/summary.js";
 import { runSeed, type RunSeedOutcome } from "../../src/train/trainer.js";

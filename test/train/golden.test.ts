@@ -1,7 +1,7 @@
 // Golden run: a tiny cell (p = 7, d = 8, H = 16, clamp from step 20) trained for 50 steps with the
 // reference kernels; its losses are pinned so that any change to the numerics is seen.
 import { describe, expect, it } from "vitest";
-import { resolveConfig } from "../../src/experiments/config.js";
+import { resolveConfig } from "../../src/base/config.js";
 import { runSeed } from "../../src/train/trainer.js";
 
 const cfg = (dtype: "f32" | "f64") =>

@@ -3,11 +3,11 @@
 // a batch as large as the train set is the full batch; a stopped minibatch run resumes exactly.
 
 import { describe, expect, it } from "vitest";
-import { resolveConfig, type RunConfigInput } from "../../src/experiments/config.js";
+import { resolveConfig, type RunConfigInput } from "../../src/base/config.js";
 import { evaluate } from "../../src/metrics/evaluate.js";
 import { weightNorm } from "../../src/metrics/norms.js";
 import { lossOp } from "../../src/tensor/ops/index.js";
-import { Rng } from "../../src/tensor/rng.js";
+import { Rng } from "../../src/base/rng.js";
 import { Tape } from "../../src/tensor/tape.js";
 import { adamwStep } from "../../src/train/adamw.js";
 import { openSession } from "../../src/train/session.js";

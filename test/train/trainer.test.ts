@@ -1,6 +1,6 @@
 // The trainer: clamp and temperature invariants, exact resume, forking arms, f32 vs f64, divergence.
 import { describe, expect, it } from "vitest";
-import { resolveConfig, type RunConfigInput } from "../../src/experiments/config.js";
+import { resolveConfig, type RunConfigInput } from "../../src/base/config.js";
 import { weightNorm, matrixNorms } from "../../src/metrics/norms.js";
 import { evaluate } from "../../src/metrics/evaluate.js";
 import { openSession } from "../../src/train/session.js";

@@ -6,7 +6,7 @@
 // projections (matmul) or masking other than causal. A wasm backend could add one batched kernel for
 // the weighted-sum loops (the only per-sequence work left in the fused form).
 
-import type { FArray } from "../dtype.js";
+import type { FArray } from "../../base/dtype.js";
 import { type Tape, Tensor } from "../tape.js";
 
 export interface AttentionShape {

@@ -6,9 +6,9 @@
 
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { RunConfigSchema, canonicalJson, resolveConfig, ConfigError, type RunConfig } from "../experiments/config.js";
+import { RunConfigSchema, canonicalJson, resolveConfig, ConfigError, type RunConfig } from "../base/config.js";
 import { arenaOverflow } from "../models/limits.js";
-import { checkSpecShape } from "./spec-limits.js";
+import { checkSpecShape } from "../sweep/spec-limits.js";
 
 export class SpecError extends Error {}
 
