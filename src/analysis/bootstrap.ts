@@ -1,7 +1,7 @@
 // Paired bootstrap over seeds: each resample draws S seed indices with replacement, and the same
 // indices are applied to every cell in the comparison (the seeds are shared across cells, so this
 // keeps their pairing). Cell-level quantities fixed by design (e.g. L) are the caller's to hold
-// fixed. Seeded (Rng from tensor/rng.ts), hence deterministic. Percentile intervals only.
+// fixed. Seeded (Rng from base/rng.ts), hence deterministic. Percentile intervals only.
 
 import { Rng } from "../base/rng.js";
 import { fail, ok, type Outcome } from "./outcome.js";

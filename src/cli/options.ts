@@ -1,7 +1,7 @@
 // Command-line flags: the run-config flags of train and calibrate, generated from RunConfigSchema (one
 // `--kebab-name` per field, so a field added to the schema gets its flag), and the one integer parser
 // every other numeric flag uses. Flags are parsed into the raw object that resolveConfig validates, so
-// a bad value is reported with the field's name. Not here: what a field means (experiments/config.ts).
+// a bad value is reported with the field's name. Not here: what a field means (base/config.ts).
 
 import { readJsonFile } from "./json-file.js";
 import { Option, type Command } from "commander";

@@ -1,7 +1,7 @@
 // The kernel interface: every numeric loop the tensor core runs, behind one contract that the
 // plain-TypeScript reference (reference.ts) and the WebAssembly SIMD backend (wasm.ts) both meet.
 // Arrays are row-major, contiguous, and of the backend's dtype; for the wasm backend they must be
-// views over its arena's memory (see tensor/arena.ts). Kernels never allocate and never keep arrays.
+// views over its arena's memory (see base/arena.ts). Kernels never allocate and never keep arrays.
 // "beta" arguments: 0 overwrites the output, 1 accumulates into it (gradients use 1).
 
 import type { DType, FArray } from "../base/dtype.js";
