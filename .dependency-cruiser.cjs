@@ -5,21 +5,22 @@
 
 /** folder → the folders of src/ it may import (its own files always) */
 const LAYERS = {
-  base: [], // dtype, arena, seeded RNG, the run config schema, the code version
+  base: [], // dtype, arena and its size, seeded RNG, fdlibm, the run config schema, the result schemas, the code version
   kernels: ["base"], // the kernel contract, its reference and its wasm backend
   tensor: ["base", "kernels"], // the tape and the primitive ops
   data: ["base"], // the modular-arithmetic tasks
   models: ["base", "kernels", "tensor"],
   metrics: ["base", "kernels", "tensor", "models"],
-  train: ["base", "kernels", "tensor", "data", "models", "metrics"],
-  experiments: ["base"], // the study's definitions: presets, the paper's w_c, the sweep spec; never training code
   analysis: ["base"], // statistics over cell records; never trains, never reads the store
+  train: ["base", "kernels", "tensor", "data", "models", "metrics", "analysis"], // (a cell's summary and the calibration are the analysis's statistics)
+  experiments: ["base"], // the study's definitions: presets, the paper's w_c, the sweep spec; never training code
   report: ["base", "analysis", "experiments"], // from cell records to a document; never trains
   sweep: ["base", "experiments", "train", "analysis"],
   bench: ["base", "kernels", "tensor", "models", "train", "experiments"],
+  playground: ["base", "kernels", "tensor", "models", "metrics", "train"], // the browser playground: the training core in a worker, its page, and the files that serve it
   distributed: ["base", "experiments", "train", "sweep"],
-  dashboard: ["base", "experiments", "train", "analysis", "report", "sweep"],
-  cli: ["base", "experiments", "train", "analysis", "report", "sweep", "bench", "distributed", "dashboard"],
+  dashboard: ["base", "experiments", "train", "analysis", "report", "sweep", "playground"],
+  cli: ["base", "experiments", "train", "analysis", "report", "sweep", "bench", "distributed", "dashboard", "playground"],
 };
 
 const folders = Object.keys(LAYERS);

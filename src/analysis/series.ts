@@ -1,7 +1,7 @@
 // The seed-mean logged series of a cell, from each seed's logged rows: the one definition used for
 // store cells, `train` summaries and the dashboard. Pure: no store, no files, no statistics.
 
-import type { LogRow } from "../train/types.js";
+import type { LogRow } from "../base/results.js";
 import type { CellSeries } from "./records.js";
 
 /**

@@ -2,7 +2,7 @@
 // streams derived from (seed, purpose) so the split, the init and the labels never share draws.
 // Its state is four uint32s, so it can be saved in a snapshot and restored exactly.
 
-import { cos, log } from "../tensor/fdlibm.js";
+import { cos, log } from "./fdlibm.js";
 
 function splitmix32(x: number): () => number {
   let s = x >>> 0;

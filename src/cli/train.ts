@@ -8,13 +8,13 @@ import { join, resolve } from "node:path";
 import { makeDir } from "../sweep/store-identity.js";
 import type { Command } from "commander";
 import { resolveConfig } from "../base/config.js";
-import { arenaOverflow } from "../models/limits.js";
+import { arenaOverflow } from "../base/limits.js";
 import { trainSummary } from "../train/summary.js";
 import type { RunConfig } from "../base/config.js";
 import { WorkerPool } from "../sweep/pool.js";
 import { continuations, continuedResult, trainCell } from "../train/cell-end.js";
 import { runSeed } from "../train/trainer.js";
-import type { SeedResult } from "../train/types.js";
+import type { SeedResult } from "../base/results.js";
 import { addConfigOptions, intFlag, rawConfigFromOptions } from "./options.js";
 
 const LOG_COLUMNS = ["step", "train_loss", "test_loss", "train_acc", "test_acc", "weight_norm", "logit_scale", "frac_saturated", "collapse_rate", "fourier_top5"] as const;

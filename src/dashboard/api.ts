@@ -6,7 +6,7 @@
 
 import { basename } from "node:path";
 import type { FastifyInstance } from "fastify";
-import type { LogRow } from "../train/types.js";
+import type { LogRow } from "../base/results.js";
 import type { CellSeries } from "../analysis/records.js";
 import { meanSeries } from "../sweep/cells.js";
 import { cellConfig, cellMembers, cellRuns, runInfo, runRows, sweeps, thin, liveJobs, StoreBusyError, type StoreReader } from "./db.js";

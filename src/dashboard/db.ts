@@ -4,7 +4,7 @@
 // It also holds the queries the API serves. It never writes, and computes no statistics.
 
 import type { RunConfig } from "../base/config.js";
-import type { LogRow } from "../train/types.js";
+import type { LogRow } from "../base/results.js";
 import { readRunSeries } from "../sweep/cells.js";
 import { fromJson } from "../sweep/json.js";
 import { storeStatus, type StoreStatus } from "../sweep/status.js";

@@ -4,7 +4,7 @@
 // (new rows of one job) and `done` (a job left the live table: its series is recorded). It polls only
 // while someone listens. It does not know HTTP beyond writing event text to a stream.
 
-import type { LogRow } from "../train/types.js";
+import type { LogRow } from "../base/results.js";
 import { liveJobs, liveRows, type LiveJob, type StoreReader } from "./db.js";
 
 /** Where a client's events go (an HTTP response in the server, a list in tests). */

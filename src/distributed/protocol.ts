@@ -5,10 +5,10 @@
 
 import { z } from "zod";
 import { canonicalJson, resolveConfig, type RunConfig } from "../base/config.js";
-import { arenaOverflow } from "../models/limits.js";
+import { arenaOverflow } from "../base/limits.js";
 import { fromJson, toJson } from "../sweep/json.js";
 import { cellIdOf, jobIdOf, type Job } from "../experiments/sweep-spec.js";
-import { SeedResultSchema, type SeedResult } from "../train/types.js";
+import { SeedResultSchema, type SeedResult } from "../base/results.js";
 
 /** Results travel in sweep/json.ts's JSON. (Earlier builds tagged NaN, ±Infinity and -0 as
  *  {"$num": ...}; finite numbers read the same, and a tagged value fails the result schema by name.) */
@@ -107,7 +107,7 @@ const QueueResultSchema = z.object({
   seed: z.number().int(),
   codeVersion: z.string().min(1),
   worker: z.string(),
-  result: SeedResultSchema, // the trainer's own schema (train/types.ts)
+  result: SeedResultSchema, // the trainer's own schema (base/results.ts)
 });
 
 export const encodeResult = (r: QueueResult): string => toJson(r);

@@ -7,10 +7,9 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { RunConfigSchema, canonicalJson, resolveConfig, ConfigError, type RunConfig } from "../base/config.js";
-import { arenaOverflow } from "../models/limits.js";
-import { checkSpecShape } from "../sweep/spec-limits.js";
-
-export class SpecError extends Error {}
+import { arenaOverflow } from "../base/limits.js";
+import { SpecError } from "./spec-error.js";
+import { checkSpecShape } from "./spec-limits.js";
 
 const CONFIG_KEYS = new Set(Object.keys(RunConfigSchema.shape));
 const META_KEYS = ["experiment", "arm", "label"] as const;

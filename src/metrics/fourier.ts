@@ -2,7 +2,7 @@
 // the token axis (p rows) and summed over embedding columns, held by its 5 strongest frequencies.
 // Frequencies k and p−k carry the same power for real E, so they count as one frequency.
 
-import { cos as fdCos, sin as fdSin } from "../tensor/fdlibm.js";
+import { cos as fdCos, sin as fdSin } from "../base/fdlibm.js";
 
 const tables = new Map<number, { cos: Float64Array; sin: Float64Array }>();
 

@@ -3,7 +3,7 @@
 // and two tiny helpers only; main.ts makes the App.
 
 import type { RunConfig } from "../base/config.js";
-import type { LogRow, SeedResult } from "../train/types.js";
+import type { LogRow, SeedResult } from "../base/results.js";
 import type { PlaygroundState } from "./state.js";
 
 export const COLORS = ["#1f6feb", "#d1242f", "#1a7f37", "#8250df"];

@@ -2,7 +2,7 @@
 // that survives structured cloning exactly (numbers are float64 both sides, so no bits are lost).
 
 import type { RunConfig } from "../base/config.js";
-import type { LogRow, SeedResult } from "../train/types.js";
+import type { LogRow, SeedResult } from "../base/results.js";
 
 export type ToWorker =
   | { type: "start"; config: RunConfig; seed: number }

@@ -1,7 +1,7 @@
 // The playground's live view: the status table (per arm: events, last metrics, steps/s, the train
 // command), the line charts with T_mem and T_grok marked, and each arm's spectrum heatmap.
 
-import type { LogRow } from "../train/types.js";
+import type { LogRow } from "../base/results.js";
 import { $, COLORS, escapeHtml, type App } from "./app.js";
 import { drawChart, drawSpectrum, type Marker, type Series } from "./charts.js";
 import { trainCommand } from "./state.js";

@@ -5,7 +5,7 @@
 import type { RunConfig } from "../base/config.js";
 import type { CellRecord, SeedRecord } from "../analysis/records.js";
 import { meanSeries } from "../analysis/series.js";
-import type { LogRow } from "../train/types.js";
+import type { LogRow } from "../base/results.js";
 import { fromJson } from "./json.js";
 import { SERIES_COLS } from "./record.js";
 import { openStore, type DB } from "./store.js";

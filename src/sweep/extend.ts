@@ -6,7 +6,7 @@
 
 import type { RunConfig } from "../base/config.js";
 import { continuations } from "../train/cell-end.js";
-import type { SeedResult, SeedStatus } from "../train/types.js";
+import type { SeedResult, SeedStatus } from "../base/results.js";
 import { checkpointedJobs, jobCheckpointDir, removeCheckpoints } from "./checkpoints.js";
 import { toJson } from "./json.js";
 import { WorkerPool } from "./pool.js";

@@ -2,7 +2,8 @@
 // distributed queue: specs and job ids, the results store, running a sweep on local threads, one
 // job with checkpoints, claims, recording, status, exports and CellRecords. Re-exports only.
 
-export { SpecError, SweepSpecSchema, cellIdOf, jobIdOf, resolveSweepSpec } from "../experiments/sweep-spec.js";
+export { SpecError } from "../experiments/spec-error.js";
+export { SweepSpecSchema, cellIdOf, jobIdOf, resolveSweepSpec } from "../experiments/sweep-spec.js";
 export type { Job, ResolvedSweep, SweepCell, SweepSpecInput } from "../experiments/sweep-spec.js";
 export { DEFAULT_STORE, SCHEMA_VERSION, StoreError, checkpointRoot, openStore } from "./store.js";
 export type { DB } from "./store.js";

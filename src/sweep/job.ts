@@ -5,7 +5,8 @@
 // can both call it. Recording the outcome is the caller's business.
 
 import { canonicalJson, type RunConfig } from "../base/config.js";
-import type { LogRow, SeedResult, Snapshot } from "../train/types.js";
+import type { LogRow, SeedResult } from "../base/results.js";
+import type { Snapshot } from "../train/types.js";
 import { loadCheckpoint, writeCheckpoint } from "./checkpoints.js";
 import type { JobRunner } from "./runner.js";
 

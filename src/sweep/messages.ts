@@ -1,7 +1,7 @@
 // The messages between the local pool (main thread) and its worker threads, and the data each
 // thread starts with. Types only; pool.ts and worker.ts send and handle them.
 
-import type { LogRow, SeedResult } from "../train/types.js";
+import type { LogRow, SeedResult } from "../base/results.js";
 
 export interface WorkerData {
   /** URL of the runner module (see runner.ts) */

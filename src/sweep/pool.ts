@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { LogRow, SeedResult } from "../train/types.js";
+import type { LogRow, SeedResult } from "../base/results.js";
 import type { FromWorker, ToWorker, WorkerData } from "./messages.js";
 import { runnerUrl, workerUrl } from "./runner.js";
 

@@ -4,7 +4,7 @@
 // `live` rows a dashboard reads while a run is going. Claims are in claims.ts; reads in read.ts.
 
 import { canonicalJson } from "../base/config.js";
-import type { LogRow, SeedResult, SeedStatus } from "../train/types.js";
+import type { LogRow, SeedResult, SeedStatus } from "../base/results.js";
 import { toJson } from "./json.js";
 import type { ResolvedSweep } from "../experiments/sweep-spec.js";
 import { nowIso, type DB } from "./store.js";

@@ -6,7 +6,7 @@
 // events, a summary) and prints nothing; the `grokscale sweep` command draws the display.
 
 import { availableParallelism } from "node:os";
-import type { LogRow } from "../train/types.js";
+import type { LogRow } from "../base/results.js";
 import { jobCheckpointDir, removeCheckpoints } from "./checkpoints.js";
 import { claimNext, heartbeat, ownerId, release } from "./claims.js";
 import { WorkerPool, type TaskOutcome } from "./pool.js";

@@ -3,7 +3,7 @@
 
 import type { Kernels } from "../kernels/types.js";
 import type { ParamSet } from "../models/params.js";
-import { pow } from "../tensor/fdlibm.js";
+import { pow } from "../base/fdlibm.js";
 
 export interface AdamHyper {
   lr: number;
@@ -15,7 +15,7 @@ export interface AdamHyper {
 
 /** One update at step t (1-based), from the gradients in P.grad. */
 export function adamwStep(k: Kernels, P: ParamSet, t: number, h: AdamHyper): void {
-  // fdlibm's pow, not Math.pow: engines' Math.pow differ in the last bit (src/tensor/fdlibm.ts)
+  // fdlibm's pow, not Math.pow: engines' Math.pow differ in the last bit (src/base/fdlibm.ts)
   const bc1 = 1 - pow(h.beta1, t);
   const bc2 = 1 - pow(h.beta2, t);
   const nm = P.matrixCount;

@@ -6,7 +6,8 @@
 
 import type { RunConfig } from "../base/config.js";
 import type { RunSeedOptions, RunSeedOutcome } from "./trainer.js";
-import type { SeedResult, SeedStatus, Snapshot } from "./types.js";
+import type { SeedResult, SeedStatus } from "../base/results.js";
+import type { Snapshot } from "./types.js";
 
 /** What the plan needs of a finished seed. */
 export interface SeedEnd {

@@ -7,7 +7,7 @@ import { summarizeCell } from "../analysis/cell-stats.js";
 import type { CellRecord } from "../analysis/records.js";
 import { meanSeries } from "../analysis/series.js";
 import type { RunConfig } from "../base/config.js";
-import type { SeedResult } from "./types.js";
+import type { SeedResult } from "../base/results.js";
 
 export function median(xs: number[]): number | null {
   if (xs.length === 0) return null;

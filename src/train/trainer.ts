@@ -16,7 +16,8 @@ import { Tape } from "../tensor/tape.js";
 import { adamwStep } from "./adamw.js";
 import { allocationTargets, clampAllocation, clampNorm } from "./clamp.js";
 import { captureState, openSession, restoreState, type Session } from "./session.js";
-import type { LogRow, SeedResult, Snapshot } from "./types.js";
+import type { LogRow, SeedResult } from "../base/results.js";
+import type { Snapshot } from "./types.js";
 
 export interface RunSeedOptions {
   /** continue exactly from this state */

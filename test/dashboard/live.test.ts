@@ -8,7 +8,7 @@ import { buildServer, startServer } from "../../src/dashboard/server.js";
 import { addLiveRows } from "../../src/sweep/record.js";
 import { runSweep } from "../../src/sweep/run.js";
 import { openStore } from "../../src/sweep/store.js";
-import type { LogRow } from "../../src/train/types.js";
+import type { LogRow } from "../../src/base/results.js";
 import { ensureBuilt } from "../sweep/helpers.js";
 import { FIXTURE_SPEC, cleanup, copyStore, fixtureStore, sleep } from "./helpers.js";
 

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/base/config.js";
 import { runSeed } from "../../src/train/trainer.js";
-import type { SeedResult } from "../../src/train/types.js";
+import type { SeedResult } from "../../src/base/results.js";
 import { ensureWasmBuilt } from "./helpers.js";
 
 beforeAll(ensureWasmBuilt);

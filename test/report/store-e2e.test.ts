@@ -18,7 +18,7 @@ import { loadCellRecords } from "../../src/sweep/cells.js";
 import { recordDone, registerSweep } from "../../src/sweep/record.js";
 import { resolveSweepSpec } from "../../src/experiments/sweep-spec.js";
 import { openStore } from "../../src/sweep/store.js";
-import type { LogRow, SeedResult } from "../../src/train/types.js";
+import type { LogRow, SeedResult } from "../../src/base/results.js";
 
 const WC = 40;
 // (tau, rho) -> per-seed T_grok (null: censored) and the cell's logit scale

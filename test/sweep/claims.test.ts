@@ -8,7 +8,7 @@ import { claimNext, heartbeat, holdsClaim, ownerId, ownerIsDead, release } from 
 import { recordDone, registerSweep } from "../../src/sweep/record.js";
 import { resolveSweepSpec } from "../../src/experiments/sweep-spec.js";
 import { openStore } from "../../src/sweep/store.js";
-import type { SeedResult } from "../../src/train/types.js";
+import type { SeedResult } from "../../src/base/results.js";
 import { TINY, tmpStore, cleanupTmp } from "./helpers.js";
 
 afterAll(cleanupTmp);

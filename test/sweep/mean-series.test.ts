@@ -1,7 +1,7 @@
 // The seed-mean series carries a stopped seed's last row forward instead of dropping the seed.
 import { describe, expect, it } from "vitest";
 import { meanSeries } from "../../src/sweep/cells.js";
-import type { LogRow } from "../../src/train/types.js";
+import type { LogRow } from "../../src/base/results.js";
 
 const row = (step: number, L: number): LogRow => ({
   step, train_loss: 0, test_loss: 0, train_acc: 1, test_acc: 0, weight_norm: 1, norms: { E: 1 },

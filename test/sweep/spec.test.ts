@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canonicalJson, resolveConfig } from "../../src/base/config.js";
 import { runSweep } from "../../src/sweep/run.js";
 import { PresetError, presetSpecs } from "../../src/sweep/preset.js";
-import { SpecError, jobIdOf, resolveSweepSpec } from "../../src/experiments/sweep-spec.js";
+import { SpecError } from "../../src/experiments/spec-error.js";
+import { jobIdOf, resolveSweepSpec } from "../../src/experiments/sweep-spec.js";
 import { TINY, ensureBuilt, spawnCli, tmpStore, cleanupTmp } from "./helpers.js";
 
 afterAll(cleanupTmp);

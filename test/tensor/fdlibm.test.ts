@@ -1,8 +1,8 @@
-// fdlibm sin/cos/log/pow (src/tensor/fdlibm.ts) against references we did not write: Node 20's Math
+// fdlibm sin/cos/log/pow (src/base/fdlibm.ts) against references we did not write: Node 20's Math
 // (V8 11 computes them with its own port of fdlibm; bit for bit there), and on any engine values within
 // an ulp of its Math on arguments spanning the ranges the trainer uses, and exact special values.
 import { describe, expect, it } from "vitest";
-import { cos, log, pow, sin } from "../../src/tensor/fdlibm.js";
+import { cos, log, pow, sin } from "../../src/base/fdlibm.js";
 import { Rng } from "../../src/base/rng.js";
 
 const fdlibmEngine = Number(process.versions.v8.split(".")[0]) <= 11;

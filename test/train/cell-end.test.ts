@@ -7,7 +7,8 @@ import { resolveConfig } from "../../src/base/config.js";
 import { cellEndStep, continuations, continuedResult, trainCell } from "../../src/train/cell-end.js";
 import { cellRecordOf, trainSummary } from "../../src/train/summary.js";
 import { runSeed, type RunSeedOutcome } from "../../src/train/trainer.js";
-import type { SeedResult, Snapshot } from "../../src/train/types.js";
+import type { SeedResult } from "../../src/base/results.js";
+import type { Snapshot } from "../../src/train/types.js";
 
 // p = 13 groks in ~1-2k steps at this size; seeds 0, 2, 3 grok at different steps, seed 1 does not by 3000
 const cfg = (over: Record<string, unknown> = {}) =>

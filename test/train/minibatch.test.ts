@@ -12,7 +12,8 @@ import { Tape } from "../../src/tensor/tape.js";
 import { adamwStep } from "../../src/train/adamw.js";
 import { openSession } from "../../src/train/session.js";
 import { runSeed, type RunSeedOutcome } from "../../src/train/trainer.js";
-import type { SeedResult, Snapshot } from "../../src/train/types.js";
+import type { SeedResult } from "../../src/base/results.js";
+import type { Snapshot } from "../../src/train/types.js";
 
 const tiny = (over: RunConfigInput = {}) =>
   resolveConfig({ p: 11, d_embed: 8, hidden: 16, steps: 60, eval_every: 10, log_every: 20, kernels: "reference", dtype: "f64", ...over });

@@ -7,7 +7,8 @@ import { openSession } from "../../src/train/session.js";
 import { allocationTargets, clampAllocation, clampNorm, allocationTheta } from "../../src/train/clamp.js";
 import { decodeSnapshot, encodeSnapshot } from "../../src/train/snapshot.js";
 import { runSeed, type RunSeedOutcome } from "../../src/train/trainer.js";
-import type { SeedResult, Snapshot } from "../../src/train/types.js";
+import type { SeedResult } from "../../src/base/results.js";
+import type { Snapshot } from "../../src/train/types.js";
 
 const tiny = (over: RunConfigInput = {}) =>
   resolveConfig({ p: 11, d_embed: 8, hidden: 16, steps: 120, eval_every: 10, log_every: 20, kernels: "reference", ...over });

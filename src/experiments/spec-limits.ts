@@ -2,9 +2,9 @@
 // specially, such as "__proto__", which JSON.parse keeps but a zod record silently drops; nesting at
 // most MAX_SPEC_DEPTH deep, so no stack overflow later) and its size (cells and jobs counted from
 // the spec itself, in time linear in its length, before any cell is built). Throws SpecError naming
-// the key path. Not the spec's schema (spec.ts) and no store access.
+// the key path. Not the spec's schema (sweep-spec.ts) and no store access.
 
-import { SpecError } from "../experiments/sweep-spec.js";
+import { SpecError } from "./spec-error.js";
 
 /** Deepest nesting a spec may have: the spec, base/grid/cells, a cell, a field, a list value. */
 export const MAX_SPEC_DEPTH = 32;
