@@ -6,14 +6,15 @@
 
 import { Queue, type Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
-import { heartbeat, ownerId, release } from "../sweep/claims.js";
+import { claimJob, heartbeat, ownerId, release } from "../sweep/claims.js";
+import { countsOf } from "../sweep/status.js";
 import { noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "../sweep/record.js";
 import { finishCells } from "../sweep/run.js";
 import type { ActiveJob, SweepProgress, SweepSummary } from "../sweep/run.js";
 import { resolveSweepSpec, type Job } from "../experiments/sweep-spec.js";
 import { DEFAULT_STORE, openStore, type DB } from "../sweep/store.js";
 import { codeVersion as currentCodeVersion } from "../base/version.js";
-import { claimJob, countsOf, jobLabels, shardJobs, statusesOf, type Shard } from "./jobs.js";
+import { jobLabels, shardJobs, statusesOf, type Shard } from "./jobs.js";
 import { acquireQueue, refreshLease, releaseQueue } from "./lock.js";
 import {
   DEFAULT_QUEUE, JOB_NAME, ProtocolError, checkQueueName, decodeResult, keys, makeJobData, resultMismatch,
@@ -177,7 +178,7 @@ async function collectLoop(c: LoopCtx): Promise<void> {
     const fresh: InFlight[] = [];
     for (const job of c.jobs) {
       if (inflight.has(job.jobId) || statuses.get(job.jobId) === "done") continue;
-      if (!claimJob(db, job.jobId, owner, opts.staleMs ?? 120_000)) continue;
+      if (!claimJob(db, job.jobId, { owner, staleMs: opts.staleMs ?? 120_000 })) continue;
       const label = c.labels.get(job.jobId) ?? job.cellId.slice(0, 12);
       const f = { job, label, data: makeJobData(job, opts.checkpointEvery ?? 1000, summary.sweep, label), rejections: 0 };
       inflight.set(job.jobId, f);

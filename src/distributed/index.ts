@@ -8,7 +8,7 @@ export { runQueueWorker, MAX_STALLS } from "./worker.js";
 export type { QueueWorkerOptions, WorkerEvent, WorkerSummary } from "./worker.js";
 export { runShard } from "./local.js";
 export type { ShardOptions } from "./local.js";
-export { ShardError, claimJob, parseShard, shardJobs } from "./jobs.js";
+export { ShardError, parseShard, shardJobs } from "./jobs.js";
 export type { Shard } from "./jobs.js";
 export { MergeConflictError, mergeStores } from "./merge.js";
 export type { MergeSourceSummary, MergeSummary } from "./merge.js";

@@ -1,9 +1,8 @@
 // The job bookkeeping the coordinator and the sharded local run share: `--shard I/N` slices of a
-// resolved sweep (deterministic, by position in the spec's job order), claiming one named job in the
-// store (the sweep's claim rules, for a job list instead of a whole sweep), and counting a subset's
-// states for progress. No queue, no threads, no printing here.
+// resolved sweep (deterministic, by position in the spec's job order), labels, and a subset's
+// statuses. Claims are sweep/claims.ts's (claimJob), counts sweep/status.ts's. No queue, no threads,
+// no printing here.
 
-import { ownerIsDead } from "../sweep/claims.js";
 import type { Job, ResolvedSweep } from "../experiments/sweep-spec.js";
 import type { DB } from "../sweep/store.js";
 
@@ -38,48 +37,10 @@ export function jobLabels(sweep: ResolvedSweep): Map<string, string> {
   return new Map(sweep.jobs.map((j) => [j.jobId, byCell.get(j.cellId) ?? j.cellId.slice(0, 12)]));
 }
 
-/**
- * Claims one job if it is pending, or running under a claimer that is dead (same host, pid gone) or
- * silent for staleMs; true when this owner now holds it. Same rules as claims.ts's claimNext.
- */
-export function claimJob(db: DB, jobId: string, owner: string, staleMs: number, now: number = Date.now()): boolean {
-  const row = db.prepare(`SELECT status, claimed_by AS by, heartbeat FROM runs WHERE job_id = ?`).get(jobId) as
-    | { status: string; by: string | null; heartbeat: number | null }
-    | undefined;
-  if (!row) return false;
-  if (row.status === "running" && row.by === owner) return true;
-  const takeable =
-    row.status === "pending" ||
-    (row.status === "running" && row.by !== null && ((row.heartbeat ?? 0) < now - staleMs || ownerIsDead(row.by, owner)));
-  if (!takeable) return false;
-  const tx = db.transaction(
-    () =>
-      db
-        .prepare(
-          `UPDATE runs SET status = 'running', claimed_by = @owner, claimed_at = @now, heartbeat = @now,
-             claims = claims + 1, error = NULL
-           WHERE job_id = @job AND status = @status AND claimed_by IS @by`,
-        )
-        .run({ owner, now, job: jobId, status: row.status, by: row.by }).changes === 1,
-  );
-  return tx.immediate();
-}
-
 /** Statuses of a subset of jobs: job id → status. */
 export function statusesOf(db: DB, jobIds: readonly string[]): Map<string, string> {
   const rows = db
     .prepare(`SELECT job_id AS id, status FROM runs WHERE job_id IN (SELECT value FROM json_each(?))`)
     .all(JSON.stringify(jobIds)) as { id: string; status: string }[];
   return new Map(rows.map((r) => [r.id, r.status]));
-}
-
-/** Done and failed counts of a subset. */
-export function countsOf(db: DB, jobIds: readonly string[]): { done: number; failed: number } {
-  const r = db
-    .prepare(
-      `SELECT SUM(status = 'done') AS done, SUM(status = 'failed') AS failed FROM runs
-       WHERE job_id IN (SELECT value FROM json_each(?))`,
-    )
-    .get(JSON.stringify(jobIds)) as { done: number | null; failed: number | null };
-  return { done: r.done ?? 0, failed: r.failed ?? 0 };
 }

@@ -40,36 +40,56 @@ export interface Claimed {
   reclaimed: boolean;
 }
 
+/** The claim rule, as SQL over `runs r`: a pending job, or a running one whose claimer is not @owner
+ *  and is silent since @stale or among the @dead owners (a JSON list). */
+const TAKEABLE = `(r.status = 'pending' OR (r.status = 'running' AND r.claimed_by != @owner AND
+  (r.heartbeat < @stale OR r.claimed_by IN (SELECT value FROM json_each(@dead)))))`;
+
+/** Claimers of this host that are gone (their pids checked), among those running the jobs `from` selects. */
+function deadOwners(db: DB, from: string, params: Record<string, unknown>, self: string): string {
+  const owners = db
+    .prepare(`SELECT DISTINCT r.claimed_by AS o ${from} AND r.status = 'running' AND r.claimed_by IS NOT NULL AND r.claimed_by != @owner`)
+    .all({ ...params, owner: self }) as { o: string }[];
+  return JSON.stringify(owners.map((x) => x.o).filter((o) => ownerIsDead(o, self)));
+}
+
+/** Takes the job the rule selected (status as read): one atomic UPDATE, null if another got there first. */
+function take(db: DB, row: { jobId: string; status: string } | undefined, owner: string, now: number): Claimed | null {
+  if (!row) return null;
+  const upd = db
+    .prepare(
+      `UPDATE runs SET status = 'running', claimed_by = @owner, claimed_at = @now, heartbeat = @now,
+         claims = claims + 1, error = NULL
+       WHERE job_id = @job AND status = @status`,
+    )
+    .run({ owner, now, job: row.jobId, status: row.status });
+  return upd.changes === 1 ? { jobId: row.jobId, reclaimed: row.status === "running" } : null;
+}
+
 /** Claims the next unfinished job of `sweep` (in spec order), or returns null if none is claimable. */
 export function claimNext(db: DB, sweep: string, opts: ClaimOptions): Claimed | null {
   const now = opts.now ?? Date.now();
-  const owners = db
-    .prepare(
-      `SELECT DISTINCT r.claimed_by AS o FROM sweep_jobs sj JOIN runs r ON r.job_id = sj.job_id
-       WHERE sj.sweep = ? AND r.status = 'running' AND r.claimed_by IS NOT NULL AND r.claimed_by != ?`,
-    )
-    .all(sweep, opts.owner) as { o: string }[];
-  const dead = owners.map((x) => x.o).filter((o) => ownerIsDead(o, opts.owner));
+  const from = `FROM sweep_jobs sj JOIN runs r ON r.job_id = sj.job_id WHERE sj.sweep = @sweep`;
+  const dead = deadOwners(db, from, { sweep }, opts.owner);
   const tx = db.transaction((): Claimed | null => {
     const row = db
-      .prepare(
-        `SELECT r.job_id AS jobId, r.status AS status FROM sweep_jobs sj JOIN runs r ON r.job_id = sj.job_id
-         WHERE sj.sweep = @sweep AND (r.status = 'pending' OR (r.status = 'running' AND r.claimed_by != @owner AND
-           (r.heartbeat < @stale OR r.claimed_by IN (SELECT value FROM json_each(@dead)))))
-         ORDER BY sj.position LIMIT 1`,
-      )
-      .get({ sweep, owner: opts.owner, stale: now - opts.staleMs, dead: JSON.stringify(dead) }) as
-      | { jobId: string; status: string }
-      | undefined;
-    if (!row) return null;
-    const upd = db
-      .prepare(
-        `UPDATE runs SET status = 'running', claimed_by = @owner, claimed_at = @now, heartbeat = @now,
-           claims = claims + 1, error = NULL
-         WHERE job_id = @job AND status = @status`,
-      )
-      .run({ owner: opts.owner, now, job: row.jobId, status: row.status });
-    return upd.changes === 1 ? { jobId: row.jobId, reclaimed: row.status === "running" } : null;
+      .prepare(`SELECT r.job_id AS jobId, r.status AS status ${from} AND ${TAKEABLE} ORDER BY sj.position LIMIT 1`)
+      .get({ sweep, owner: opts.owner, stale: now - opts.staleMs, dead }) as { jobId: string; status: string } | undefined;
+    return take(db, row, opts.owner, now);
+  });
+  return tx.immediate();
+}
+
+/** Claims one named job by the same rule (for a slice of a sweep: shards, the queue's coordinator). */
+export function claimJob(db: DB, jobId: string, opts: ClaimOptions): Claimed | null {
+  const now = opts.now ?? Date.now();
+  const from = `FROM runs r WHERE r.job_id = @job`;
+  const dead = deadOwners(db, from, { job: jobId }, opts.owner);
+  const tx = db.transaction((): Claimed | null => {
+    const row = db
+      .prepare(`SELECT r.job_id AS jobId, r.status AS status ${from} AND ${TAKEABLE}`)
+      .get({ job: jobId, owner: opts.owner, stale: now - opts.staleMs, dead }) as { jobId: string; status: string } | undefined;
+    return take(db, row, opts.owner, now);
   });
   return tx.immediate();
 }

@@ -12,7 +12,7 @@ export type { ActiveJob, RunSweepOptions, SweepProgress, SweepSummary } from "./
 export { runJobWithCheckpoints } from "./job.js";
 export type { JobHooks, JobOutcome, JobTask } from "./job.js";
 export { jobCheckpointDir, loadCheckpoint, removeCheckpoints, writeCheckpoint } from "./checkpoints.js";
-export { claimNext, heartbeat, ownerId, release } from "./claims.js";
+export { claimJob, claimNext, heartbeat, ownerId, release } from "./claims.js";
 export { noteStart, outcomeOf, recordDone, recordFailed, registerSweep } from "./record.js";
 export { storeStatus } from "./status.js";
 export type { StoreStatus, SweepStatus, UnfinishedJob } from "./status.js";

@@ -1,5 +1,5 @@
-// runSweep: the library entry that runs a sweep spec to completion on a local pool of worker
-// threads. It validates and resolves the spec first (a bad spec writes nothing), registers it,
+// runSweep: the library entry that runs a sweep spec (or one shard of it) to completion on a local
+// pool of worker threads; the one claim → run → checkpoint → record path of local runs and shards. It validates and resolves the spec first (a bad spec writes nothing), registers it,
 // then claims jobs one at a time, heartbeats its claims, records each finished run, continues each
 // complete cell's early grokkers to the cell's end (extend.ts), and on abort
 // stops the workers, keeps their checkpoints and hands the jobs back. It returns data (progress
@@ -8,11 +8,12 @@
 import { availableParallelism } from "node:os";
 import type { LogRow } from "../base/results.js";
 import { jobCheckpointDir, removeCheckpoints } from "./checkpoints.js";
-import { claimNext, heartbeat, ownerId, release } from "./claims.js";
+import { claimJob, claimNext, heartbeat, ownerId, release, type Claimed } from "./claims.js";
 import { WorkerPool, type TaskOutcome } from "./pool.js";
 import { extendCells, keepsFinalState, pruneSettled } from "./extend.js";
 import { addLiveRows, noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "./record.js";
 import { resolveSweepSpec, type Job, type ResolvedSweep } from "../experiments/sweep-spec.js";
+import { countsOf } from "./status.js";
 import { checkpointRoot, DEFAULT_STORE, openStore } from "./store.js";
 import { codeVersion as currentCodeVersion } from "../base/version.js";
 
@@ -35,6 +36,10 @@ export interface RunSweepOptions {
   /** a claim whose heartbeat is older than this is taken over (default 120000) */
   staleMs?: number;
   codeVersion?: string;
+  /** the jobs to run, a slice of the sweep (a shard); default all (the whole sweep is registered either way) */
+  select?: (sweep: ResolvedSweep) => Job[];
+  /** keep an early grokker's final state for its continuation (default true; a shard keeps none) */
+  keepFinalStates?: boolean;
 }
 
 export interface ActiveJob {
@@ -81,7 +86,10 @@ export interface SweepSummary {
   extended?: number;
 }
 
-/** Runs (or resumes) a sweep; resolves when nothing claimable is left or after an abort. */
+/**
+ * Runs (or resumes) a sweep, or the slice of it `select` picks; resolves when nothing claimable is
+ * left or after an abort. The one job-execution path: local sweeps and shards run through it.
+ */
 export async function runSweep(spec: unknown, opts: RunSweepOptions = {}): Promise<SweepSummary> {
   const sweep: ResolvedSweep = resolveSweepSpec(spec); // throws SpecError before the store is touched
   const storePath = opts.store ?? DEFAULT_STORE;
@@ -91,13 +99,18 @@ export async function runSweep(spec: unknown, opts: RunSweepOptions = {}): Promi
   try {
     const reg = await registerSweepAsync(db, sweep, version, opts.signal);
     pruneSettled(db, storePath);
+    const jobs = opts.select ? opts.select(sweep) : null;
+    const ids = jobs?.map((j) => j.jobId) ?? [];
+    const counts = jobs === null ? () => sweepCounts(db, sweep.name) : () => countsOf(db, ids);
+    const total = jobs === null ? reg.total : jobs.length;
+    const done0 = jobs === null ? reg.done : counts().done;
     const summary: SweepSummary = {
-      sweep: sweep.name, store: storePath, total: reg.total, already_done: reg.done, ran: 0, grokked: 0, censored: 0,
-      diverged: 0, failed: 0, left: reg.total - reg.done, interrupted: false, wall_s: 0, errors: [],
+      sweep: sweep.name, store: storePath, total, already_done: done0, ran: 0, grokked: 0, censored: 0,
+      diverged: 0, failed: 0, left: total - done0, interrupted: false, wall_s: 0, errors: [],
     };
-    if (reg.done < reg.total && !opts.signal?.aborted) await execute(db, sweep, summary, { ...opts, storePath, version });
-    else summary.interrupted = opts.signal?.aborted === true && reg.done < reg.total;
-    summary.left = summary.total - countDone(db, sweep.name);
+    if (done0 < total && !opts.signal?.aborted) await execute(db, sweep, jobs, counts, summary, { ...opts, storePath, version });
+    else summary.interrupted = opts.signal?.aborted === true && done0 < total;
+    summary.left = summary.total - counts().done;
     if (!summary.interrupted) await finishCells(db, sweep.name, summary, { ...opts, storePath });
     summary.wall_s = (Date.now() - t0) / 1000;
     return summary;
@@ -122,18 +135,38 @@ export async function finishCells(db: ReturnType<typeof openStore>, sweep: strin
   pruneSettled(db, o.storePath);
 }
 
-function countDone(db: ReturnType<typeof openStore>, sweep: string): number {
-  return (
-    db
-      .prepare(`SELECT COUNT(*) AS n FROM sweep_jobs sj JOIN runs r ON r.job_id = sj.job_id WHERE sj.sweep = ? AND r.status = 'done'`)
-      .get(sweep) as { n: number }
-  ).n;
+/** Done and failed counts of a whole sweep. */
+function sweepCounts(db: ReturnType<typeof openStore>, sweep: string): { done: number; failed: number } {
+  const r = db
+    .prepare(
+      `SELECT SUM(r.status = 'done') AS done, SUM(r.status = 'failed') AS failed FROM sweep_jobs sj
+       JOIN runs r ON r.job_id = sj.job_id WHERE sj.sweep = ?`,
+    )
+    .get(sweep) as { done: number | null; failed: number | null };
+  return { done: r.done ?? 0, failed: r.failed ?? 0 };
 }
 
 type Ctx = RunSweepOptions & { storePath: string; version: string };
 
-async function execute(db: ReturnType<typeof openStore>, sweep: ResolvedSweep, summary: SweepSummary, o: Ctx): Promise<void> {
+/**
+ * Claims jobs (the next of the sweep, or of the slice in its order), runs each on the pool with its
+ * checkpoints, heartbeats the claims and writes live rows, and records each outcome.
+ */
+async function execute(
+  db: ReturnType<typeof openStore>, sweep: ResolvedSweep, slice: Job[] | null, counts: () => { done: number; failed: number }, summary: SweepSummary, o: Ctx,
+): Promise<void> {
   const owner = ownerId();
+  const staleMs = o.staleMs ?? 120_000;
+  let next = 0; // a slice's jobs before `next` have been offered a claim
+  const claim = (): Claimed | null => {
+    if (slice === null) return claimNext(db, sweep.name, { owner, staleMs });
+    while (next < slice.length) {
+      const c = claimJob(db, slice[next]!.jobId, { owner, staleMs });
+      next++;
+      if (c) return c;
+    }
+    return null;
+  };
   const root = checkpointRoot(o.storePath);
   const jobs = new Map<string, Job>(sweep.jobs.map((j) => [j.jobId, j]));
   const labels = new Map<string, string>();
@@ -162,14 +195,7 @@ async function execute(db: ReturnType<typeof openStore>, sweep: ResolvedSweep, s
     }
   };
   const report = (now: number): void => {
-    const st = db
-      .prepare(
-        `SELECT SUM(r.status = 'done') AS done, SUM(r.status = 'failed') AS failed FROM sweep_jobs sj
-         JOIN runs r ON r.job_id = sj.job_id WHERE sj.sweep = ?`,
-      )
-      .get(sweep.name) as { done: number | null; failed: number | null };
-    const done = st.done ?? 0;
-    const failed = st.failed ?? 0;
+    const { done, failed } = counts();
     const left = summary.total - done - failed - active.size;
     o.onProgress!({
       sweep: sweep.name, total: summary.total, done, failed, running: active.size, left,
@@ -219,7 +245,7 @@ async function execute(db: ReturnType<typeof openStore>, sweep: ResolvedSweep, s
     switch (outcome.kind) {
       case "done": {
         if (recordDone(db, job.jobId, owner, outcome.result, o.version)) {
-          if (!keepsFinalState(db, job.jobId)) removeCheckpoints(jobCheckpointDir(root, job.jobId));
+          if (o.keepFinalStates === false || !keepsFinalState(db, job.jobId)) removeCheckpoints(jobCheckpointDir(root, job.jobId));
           summary.ran++;
           summary[outcomeOf(outcome.result)]++;
           if (a) finishedWall.push((Date.now() - a.startedAt) / 1000);
@@ -256,9 +282,9 @@ async function execute(db: ReturnType<typeof openStore>, sweep: ResolvedSweep, s
     o.signal?.addEventListener("abort", onAbort, { once: true });
     const fill = (): void => {
       while (!stopping && pool.idleCount() > 0) {
-        let c: ReturnType<typeof claimNext>;
+        let c: Claimed | null;
         try {
-          c = claimNext(db, sweep.name, { owner, staleMs: o.staleMs ?? 120_000 });
+          c = claim();
         } catch (err) {
           fatal = `cannot claim jobs: ${String(err)}`; // finish what is running, then report
           stopping = true;
@@ -277,7 +303,7 @@ async function execute(db: ReturnType<typeof openStore>, sweep: ResolvedSweep, s
           .run(
             {
               jobId: job.jobId, config: job.config, seed: job.seed, dir: jobCheckpointDir(root, job.jobId), checkpointEvery: o.checkpointEvery ?? 1000,
-              keepFinal: job.config.stop_on_grok,
+              keepFinal: o.keepFinalStates !== false && job.config.stop_on_grok,
             },
             {
               onStarted: (fromStep, rejected) => {

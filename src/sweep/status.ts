@@ -90,3 +90,14 @@ export function storeStatus(db: DB, storePath: string, only?: string, now: numbe
     checkpointed_jobs: checkpointedJobs(checkpointRoot(storePath)).length,
   };
 }
+
+/** Done and failed counts of a subset of jobs (a shard, the queue coordinator's jobs). */
+export function countsOf(db: DB, jobIds: readonly string[]): { done: number; failed: number } {
+  const r = db
+    .prepare(
+      `SELECT SUM(status = 'done') AS done, SUM(status = 'failed') AS failed FROM runs
+       WHERE job_id IN (SELECT value FROM json_each(?))`,
+    )
+    .get(JSON.stringify(jobIds)) as { done: number | null; failed: number | null };
+  return { done: r.done ?? 0, failed: r.failed ?? 0 };
+}

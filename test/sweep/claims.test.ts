@@ -1,10 +1,11 @@
 // Claims: a pending job is claimed once; a running job is left alone while its claimer lives and
 // heartbeats, and is taken over when its claimer's process is gone (same host) or its heartbeat is
-// older than the timeout (any host); a lost claim cannot record results.
+// older than the timeout (any host); a lost claim cannot record results. claimJob (one named job, for
+// shards and the queue's coordinator) follows the same rule as claimNext, job by job.
 import { spawn } from "node:child_process";
 import { hostname } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
-import { claimNext, heartbeat, holdsClaim, ownerId, ownerIsDead, release } from "../../src/sweep/claims.js";
+import { claimJob, claimNext, heartbeat, holdsClaim, ownerId, ownerIsDead, release } from "../../src/sweep/claims.js";
 import { recordDone, registerSweep } from "../../src/sweep/record.js";
 import { resolveSweepSpec } from "../../src/experiments/sweep-spec.js";
 import { openStore } from "../../src/sweep/store.js";
@@ -68,6 +69,37 @@ describe("claims", () => {
       expect(holdsClaim(db, jobs[2]!, "elsewhere|12346|1")).toBe(false);
       expect(recordDone(db, jobs[2]!, "elsewhere|12346|1", result, "test")).toBe(false);
       expect(recordDone(db, jobs[2]!, me, result, "test")).toBe(true);
+    } finally {
+      child.kill();
+      db.close();
+    }
+  });
+
+  it("claimJob takes a named job by the same rule: pending, silent or dead claimer; never a live one or its own", async () => {
+    const { db, jobs } = setup(6);
+    const me = ownerId();
+    const now = Date.now();
+    const child = spawn("sleep", ["30"]);
+    const dead = spawn("true");
+    await new Promise((r) => dead.on("exit", r));
+    try {
+      setClaim(db, jobs[0]!, `${hostname()}|${child.pid}|1`, now); // alive, fresh
+      setClaim(db, jobs[1]!, `elsewhere|12345|1`, now); // another host, fresh
+      setClaim(db, jobs[2]!, `elsewhere|12346|1`, now - 10 * 60_000); // another host, silent for 10 min
+      setClaim(db, jobs[3]!, `${hostname()}|${dead.pid}|1`, now); // this host, process gone
+      // jobs[4] pending; jobs[5] done
+      db.prepare(`UPDATE runs SET status = 'done' WHERE job_id = ?`).run(jobs[5]);
+      const o = { owner: me, staleMs: 120_000, now };
+      expect(jobs.map((j) => claimJob(db, j, o))).toEqual([
+        null,
+        null,
+        { jobId: jobs[2], reclaimed: true },
+        { jobId: jobs[3], reclaimed: true },
+        { jobId: jobs[4], reclaimed: false },
+        null,
+      ]);
+      expect(jobs.map((j) => claimJob(db, j, o))).toEqual([null, null, null, null, null, null]); // held now, by this owner
+      expect(claimJob(db, "no-such-job", o)).toBeNull();
     } finally {
       child.kill();
       db.close();
