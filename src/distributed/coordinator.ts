@@ -8,16 +8,17 @@ import { Queue, type Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
 import { claimJob, heartbeat, ownerId, release } from "../sweep/claims.js";
 import { countsOf } from "../sweep/status.js";
-import { noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "../sweep/record.js";
+import { addLiveRows, noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "../sweep/record.js";
 import { finishCells } from "../sweep/run.js";
 import type { ActiveJob, SweepProgress, SweepSummary } from "../sweep/run.js";
 import { resolveSweepSpec, type Job } from "../experiments/sweep-spec.js";
 import { DEFAULT_STORE, openStore, type DB } from "../sweep/store.js";
+import type { LogRow } from "../base/results.js";
 import { codeVersion as currentCodeVersion } from "../base/version.js";
 import { jobLabels, shardJobs, statusesOf, type Shard } from "./jobs.js";
 import { acquireQueue, refreshLease, releaseQueue } from "./lock.js";
 import {
-  DEFAULT_QUEUE, JOB_NAME, ProtocolError, checkQueueName, decodeResult, keys, makeJobData, resultMismatch,
+  DEFAULT_QUEUE, JOB_NAME, ProtocolError, checkQueueName, decodeLiveRow, decodeResult, keys, makeJobData, resultMismatch,
   type QueueJobData, type QueueProgress, type StartNote,
 } from "./protocol.js";
 import { bullConnection, openClient, probeRedis, redactUrl } from "./redis.js";
@@ -156,6 +157,8 @@ async function collectLoop(c: LoopCtx): Promise<void> {
   const ids = c.jobs.map((j) => j.jobId);
   const inflight = new Map<string, InFlight>();
   const active = new Map<string, ActiveJob>();
+  /** per running job: how many of its pushed live rows are in the store */
+  const liveSeen = new Map<string, number>();
   const pollMs = opts.pollMs ?? 500;
   const beatMs = opts.heartbeatMs ?? 5000;
   const maxRejections = opts.maxRejections ?? 3;
@@ -187,7 +190,22 @@ async function collectLoop(c: LoopCtx): Promise<void> {
     await enqueue(fresh);
   };
   const dropExtras = async (jobId: string): Promise<void> => {
-    await client.del(keys.checkpoint(c.queueName, jobId), keys.starts(c.queueName, jobId));
+    liveSeen.delete(jobId);
+    await client.del(keys.checkpoint(c.queueName, jobId), keys.starts(c.queueName, jobId), keys.live(c.queueName, jobId));
+  };
+  /** Copies the running jobs' newly pushed rows into the store's live rows (recording clears them). */
+  const pullLive = async (): Promise<void> => {
+    const rows: { jobId: string; row: LogRow }[] = [];
+    for (const jobId of active.keys()) {
+      const seen = liveSeen.get(jobId) ?? 0;
+      const got = await client.lrange(keys.live(c.queueName, jobId), seen, seen + 999);
+      liveSeen.set(jobId, seen + got.length);
+      for (const text of got) {
+        const row = decodeLiveRow(text);
+        if (row !== null) rows.push({ jobId, row });
+      }
+    }
+    addLiveRows(db, rows.filter((r) => inflight.has(r.jobId)));
   };
   const reject = async (bj: BullJob, reason: string): Promise<void> => {
     const id = String(bj.id);
@@ -334,6 +352,7 @@ async function collectLoop(c: LoopCtx): Promise<void> {
               await claimAndEnqueue(); // claims that lapsed elsewhere, and jobs of a finished neighbour
             }
             await report(now);
+            await pullLive();
           })(),
           Math.max(limitMs, 5000),
         );

@@ -8,7 +8,7 @@ import { canonicalJson, resolveConfig, type RunConfig } from "../base/config.js"
 import { arenaOverflow } from "../base/limits.js";
 import { fromJson, toJson } from "../sweep/json.js";
 import { cellIdOf, jobIdOf, type Job } from "../experiments/sweep-spec.js";
-import { SeedResultSchema, type SeedResult } from "../base/results.js";
+import { LogRowSchema, SeedResultSchema, type LogRow, type SeedResult } from "../base/results.js";
 
 /** Results travel in sweep/json.ts's JSON. (Earlier builds tagged NaN, ±Infinity and -0 as
  *  {"$num": ...}; finite numbers read the same, and a tagged value fails the result schema by name.) */
@@ -138,10 +138,25 @@ export function resultMismatch(r: QueueResult, want: { jobId: string; configHash
   return null;
 }
 
+/** A live row as a worker pushes it (sweep/json.ts's JSON). */
+export const encodeLiveRow = (row: LogRow): string => toJson(row);
+
+/** A pushed live row, or null when it is not one (live rows are for display: a bad one is skipped). */
+export function decodeLiveRow(text: string): LogRow | null {
+  try {
+    const parsed = LogRowSchema.safeParse(fromJson(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The Redis keys we keep beside BullMQ's, per queue. */
 export const keys = {
   checkpoint: (queue: string, jobId: string): string => `grokscale:${queue}:ckpt:${jobId}`,
   starts: (queue: string, jobId: string): string => `grokscale:${queue}:starts:${jobId}`,
+  /** a running job's logged rows, one encoded row per entry, for the coordinator's live rows */
+  live: (queue: string, jobId: string): string => `grokscale:${queue}:live:${jobId}`,
   coordinator: (queue: string): string => `grokscale:${queue}:coordinator`,
 };
 

@@ -1,6 +1,7 @@
 // The queue worker behind `grokscale worker`: takes jobs from a BullMQ queue, trains each on the local
 // pool of worker threads (so lock renewal on this thread never waits for training), publishes its
-// checkpoints so that another worker can resume it, reports progress, and returns the exact result.
+// checkpoints so that another worker can resume it, reports progress and its logged rows (for the
+// coordinator's live rows), and returns the exact result.
 // Aborting checkpoints the running jobs and hands them back to the queue. It never opens the store.
 
 import { availableParallelism, hostname } from "node:os";
@@ -9,7 +10,7 @@ import { WorkerPool } from "../sweep/pool.js";
 import { codeVersion as currentCodeVersion } from "../base/version.js";
 import { FolderCheckpoints, RedisCheckpoints, type CheckpointPlace } from "./ckpt-store.js";
 import {
-  DEFAULT_QUEUE, ProtocolError, checkJobData, checkQueueName, encodeResult, keys,
+  DEFAULT_QUEUE, ProtocolError, checkJobData, checkQueueName, encodeLiveRow, encodeResult, keys,
   type QueueJobData, type QueueProgress, type StartNote,
 } from "./protocol.js";
 import { bullConnection, openClient, probeRedis, redactUrl, Watchdog } from "./redis.js";
@@ -114,8 +115,13 @@ export async function runQueueWorker(opts: QueueWorkerOptions): Promise<WorkerSu
           const note: StartNote = { owner: me, from_step: from, rejected, at: new Date().toISOString() };
           client.rpush(keys.starts(queue, jobId), JSON.stringify(note)).catch(() => {});
           client.pexpire(keys.starts(queue, jobId), 30 * 24 * 3600 * 1000).catch(() => {});
+          client.pexpire(keys.live(queue, jobId), 7 * 24 * 3600 * 1000).catch(() => {});
           progress(from);
           emit({ kind: "started", jobId, label: data.label, seed, fromStep: from, steps: config.steps });
+        },
+        onLog: (row) => {
+          // the coordinator copies these into the store's live rows (a restart's repeated steps replace theirs)
+          client.rpush(keys.live(queue, jobId), encodeLiveRow(row)).catch(() => {});
         },
         onProgress: (step) => {
           const now = Date.now();

@@ -104,9 +104,10 @@ export function copyStore(src: string, tag: string): string {
   return dst;
 }
 
-/** A slow one-job sweep in a child process, heartbeating every 200 ms (so live rows land often). */
-export function spawnLiveSweep(store: string, steps = 60_000): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, [join(ROOT, "test", "dashboard", "fixtures", "live-sweep.mjs"), store, String(steps)], {
+type Spawned = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
+
+function spawnFixture(script: string, args: string[]): Spawned {
+  const child = spawn(process.execPath, [join(ROOT, "test", "dashboard", "fixtures", script), ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -115,6 +116,16 @@ export function spawnLiveSweep(store: string, steps = 60_000): { child: ChildPro
   child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   return { child, output: () => out, exited };
+}
+
+/** A slow one-job sweep in a child process, heartbeating every 200 ms (so live rows land often). */
+export function spawnLiveSweep(store: string, steps = 60_000): Spawned {
+  return spawnFixture("live-sweep.mjs", [store, String(steps)]);
+}
+
+/** A slow one-job shard of a sweep, or a queue run (coordinator and worker) on `redis`, in a child process. */
+export function spawnLiveRun(store: string, kind: "shard" | "queue", redis?: string): Spawned {
+  return spawnFixture("live-kinds.mjs", [store, kind, ...(redis ? [redis] : [])]);
 }
 
 export const hasChromium = (): boolean => existsSync(CHROMIUM);

@@ -1,10 +1,11 @@
 // The coordinator-worker protocol without Redis: exact JSON keeps every float64 (and -0, NaN,
 // ±Infinity); a worker refuses job data whose ids or hashes do not match its config; the coordinator
-// refuses results that are malformed or for another job, config or seed.
+// refuses results that are malformed or for another job, config or seed; live rows travel exactly
+// and one that is not a row is skipped.
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "../../src/base/config.js";
 import {
-  checkJobData, decodeResult, encodeResult, makeJobData, PROTOCOL, resultMismatch, type QueueResult,
+  checkJobData, decodeLiveRow, decodeResult, encodeLiveRow, encodeResult, makeJobData, PROTOCOL, resultMismatch, type QueueResult,
 } from "../../src/distributed/protocol.js";
 import { fromJson, toJson } from "../../src/sweep/json.js";
 import { cellIdOf, jobIdOf } from "../../src/experiments/sweep-spec.js";
@@ -58,5 +59,16 @@ describe("protocol", () => {
     expect(() => decodeResult({})).toThrow(/not an encoded result/);
     expect(() => decodeResult("{")).toThrow(/not valid JSON/);
     expect(() => decodeResult(JSON.stringify({ ...result(), result: { ...result().result, status: "great" } }))).toThrow(/result field result\.status/);
+  });
+
+  it("live rows round-trip exactly (NaN, -0, ±Infinity); what is not a row decodes to null", () => {
+    const r = row(150, Number.NEGATIVE_INFINITY);
+    const back = decodeLiveRow(encodeLiveRow(r))!;
+    expect(back).toEqual(r);
+    expect(Object.is(back.norms["W1"], -0)).toBe(true);
+    expect(Number.isNaN(decodeLiveRow(encodeLiveRow(row(1, Number.NaN)))!.train_loss)).toBe(true);
+    expect(decodeLiveRow("{")).toBeNull();
+    expect(decodeLiveRow(JSON.stringify({ ...r, step: 1.5 }))).toBeNull();
+    expect(decodeLiveRow(JSON.stringify({ step: 1 }))).toBeNull();
   });
 });
