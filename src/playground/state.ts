@@ -34,8 +34,6 @@ const MAX_ARMS = 4;
 const DEFAULTS = RunConfigSchema.parse({}) as Record<string, unknown>;
 const KEYS = new Set(Object.keys(DEFAULTS));
 const STRING_KEYS = new Set(["model", "op", "labels", "loss", "fork_arm", "dtype", "kernels", "layernorm"]);
-/** config keys `grokscale train` has no flag for (the command then goes through --config) */
-const FLAGLESS = new Set(["beta1", "beta2", "eps", "fork_factor", "d_model", "heads", "d_mlp"]);
 
 export class StateError extends Error {}
 
@@ -117,7 +115,7 @@ export function decodeState(search: string): PlaygroundState {
   return state;
 }
 
-/** The `grokscale train` command that trains the same config and seed (flags, or --config when a field has none). */
+/** The `grokscale train` command that trains the same config and seed (every config field has its flag). */
 export function trainCommand(cfg: RunConfig, seed: number): string {
   const fields = trim(cfg as unknown as ConfigFields);
   // t_int and lr are resolved from other fields; name them only when they differ from that resolution
@@ -125,9 +123,7 @@ export function trainCommand(cfg: RunConfig, seed: number): string {
   if (fields["t_int"] === auto.t_int) delete fields["t_int"];
   if (fields["lr"] === auto.lr) delete fields["lr"];
   const tail = `--seed0 ${seed} --seeds 1 --json`;
-  if (Object.keys(fields).some((k) => FLAGLESS.has(k))) return `echo '${JSON.stringify(fields)}' > cell.json && npx grokscale train --config cell.json ${tail}`;
   const flags = Object.entries(fields).map(([k, v]) => (k === "stop_on_grok" ? "--no-stop-on-grok" : `--${k.replace(/_/g, "-")} ${show(v)}`));
   return ["npx grokscale train", ...flags, tail].join(" ");
 }
 
-export const flaglessKeys = (): string[] => [...FLAGLESS];
