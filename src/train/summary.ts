@@ -6,15 +6,12 @@
 import { summarizeCell } from "../analysis/cell-stats.js";
 import type { CellRecord } from "../analysis/records.js";
 import { meanSeries } from "../analysis/series.js";
+import { median } from "../analysis/stats.js";
 import type { RunConfig } from "../base/config.js";
 import type { SeedResult } from "../base/results.js";
 
-export function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
+/** The median, or null for none (analysis/stats.ts's median, which refuses an empty list). */
+const medianOrNull = (xs: readonly number[]): number | null => (xs.length === 0 ? null : median(xs));
 
 export interface TrainSummary {
   config: RunConfig;
@@ -63,8 +60,8 @@ export function trainSummary(config: RunConfig, results: SeedResult[], wall_s: n
     n_diverged: s.nDiverged,
     valid: s.T_grok !== null,
     T_mem_median: s.T_mem,
-    T_grok_median: median(grokked.map((r) => r.T_grok!)),
-    delay_median: median(grokked.filter((r) => r.delay !== null).map((r) => r.delay!)),
+    T_grok_median: medianOrNull(grokked.map((r) => r.T_grok!)),
+    delay_median: medianOrNull(grokked.filter((r) => r.delay !== null).map((r) => r.delay!)),
     L_at_grok: s.L,
     L_step: s.L_step,
     norm_at_grok_median: s.norm,
