@@ -76,14 +76,17 @@ describe("softmax collapse with expf equals collapse with a correctly rounded ex
   const k32 = referenceKernels("f32");
   const r = Math.fround;
   const crExp = (x: number) => r(Math.exp(x));
-  /** The documented float32 log-softmax, exp correctly rounded: [p_label, dz_label] of one row. */
+  /**
+   * The documented float32 log-softmax (PyTorch's order; fewer than 16 classes sum left to right),
+   * exp correctly rounded: [collapsed (softmax p_y ≥ 1), dz_label] of one row.
+   */
   const crRow = (z: number[], y: number): [number, number] => {
     const m = Math.max(...z);
-    let s = 0;
-    for (const v of z) s = r(s + crExp(r(v - m)));
-    const lse = r(m + r(Math.log(s)));
-    const p = crExp(r(z[y]! - lse));
-    return [p, r(r(p - 1) * 1)];
+    const xm = z.map((v) => r(v - m));
+    let s = crExp(xm[0]!);
+    for (let k = 1; k < xm.length; k++) s = r(s + crExp(xm[k]!));
+    const p = crExp(r(xm[y]! - r(Math.log(s))));
+    return [r(crExp(xm[y]!) * r(1 / s)) >= 1 ? 1 : 0, r(p - 1)];
   };
   const kernelRow = (z: number[], y: number): [number, number, number] => {
     const zz = Float32Array.from(z);
@@ -95,9 +98,9 @@ describe("softmax collapse with expf equals collapse with a correctly rounded ex
 
   it("logits [0, 17] and [0, 16.5], label 1", () => {
     for (const g of [17, 16.5]) {
-      const [p, d] = crRow([0, g], 1);
+      const [c, d] = crRow([0, g], 1);
       const [collapsed, dzy] = kernelRow([0, g], 1);
-      expect(collapsed).toBe(p === 1 ? 1 : 0);
+      expect(collapsed).toBe(c);
       expect(dzy).toBe(d);
     }
   });
@@ -107,9 +110,9 @@ describe("softmax collapse with expf equals collapse with a correctly rounded ex
     for (let g = 10; g <= 22; g += 1 / 512) {
       for (const z of [[0, g], [0, g, g - 1.5], [-2, g, 0.25, g - 3, 1]] as number[][]) {
         const zf = z.map(r);
-        const [p, d] = crRow(zf, 1);
+        const [c, d] = crRow(zf, 1);
         const [collapsed, dzy] = kernelRow(zf, 1);
-        expect(collapsed).toBe(p === 1 ? 1 : 0);
+        expect(collapsed).toBe(c);
         expect(dzy === 0).toBe(d === 0); // exactly zero gradient exactly when collapsed
         expect(Math.abs(dzy - d)).toBeLessThanOrEqual(2 ** -23); // otherwise within an ulp of p_y ≤ 1
         collapsedRows += collapsed;

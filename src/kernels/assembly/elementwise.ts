@@ -162,35 +162,70 @@ export function gatherAdd2(n: i32, cols: i32, tA: usize, ia: usize, tB: usize, i
   return sizeof<float>() == 4 ? f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x)) : x;
 }
 
-/** AdamW in float64, two elements at a time, rounding what it stores: the reference's order of operations. */
+/**
+ * a·b + c on float64 lanes. f32 build (float32 values in the lanes): the exact a·b plus c, rounded to odd
+ * (TwoSum error → sticky last bit), so that the one rounding to float32 that follows is the fused
+ * result (math32.ts fmaf). f64 build: a·b + c rounded twice, as reference.ts does.
+ */
+// @ts-ignore: decorator
+@inline function fmaPair(a: v128, b: v128, c: v128): v128 {
+  const p = f64x2.mul(a, b);
+  const s = f64x2.add(p, c);
+  if (sizeof<float>() == 8) return s;
+  const bb = f64x2.sub(s, p);
+  const err = f64x2.add(f64x2.sub(p, f64x2.sub(s, bb)), f64x2.sub(c, bb));
+  const zero = i64x2.splat(0);
+  const fix = v128.and(f64x2.ne(err, f64x2.splat(0)), i64x2.eq(v128.and(s, i64x2.splat(1)), zero));
+  const away = i64x2.ge_s(v128.xor(err, s), zero); // err has s's sign: one ulp away from zero
+  return i64x2.add(s, v128.and(v128.bitselect(i64x2.splat(1), i64x2.splat(-1), away), fix));
+}
+
+/** The float-rounded AdamW constants, splatted: β1, 1−β1, β2, 1−β2, bc1, bc2, eps, −lr, −lr·wd. */
+let B1 = f64x2.splat(0), A1 = B1, B2 = B1, A2 = B1, C1 = B1, C2 = B1, EPS = B1, NLR = B1, DEC = B1;
+
+/** AdamW on two elements (float64 lanes), the reference's order of operations and roundings. */
+// @ts-ignore: decorator
+@inline function adamPair(w: v128, g: v128, m: v128, v: v128, out: usize, wd: bool): v128 {
+  const mi = roundPair(fmaPair(g, A1, roundPair(f64x2.mul(m, B1))));
+  const vi = roundPair(fmaPair(roundPair(f64x2.mul(A2, g)), g, roundPair(f64x2.mul(v, B2))));
+  v128.store(out, mi);
+  v128.store(out, vi, 16);
+  const den = roundPair(f64x2.add(roundPair(f64x2.sqrt(roundPair(f64x2.div(vi, C2)))), EPS));
+  const step = roundPair(f64x2.div(roundPair(f64x2.mul(NLR, roundPair(f64x2.div(mi, C1)))), den));
+  const wi = roundPair(f64x2.add(w, step));
+  return wd ? roundPair(fmaPair(wi, DEC, wi)) : wi;
+}
+
+/**
+ * AdamW, two elements at a time in float64 lanes, rounding every op to float as the reference does
+ * (PyTorch's tensor ops; see reference.ts); the odd tail element goes through the same pair code.
+ */
 export function adamw(
   n: i32, w: usize, g: usize, m: usize, v: usize,
   lr: f64, beta1: f64, beta2: f64, eps: f64, bc1: f64, bc2: f64, wd: f64,
 ): void {
-  const a1 = 1 - beta1;
-  const a2 = 1 - beta2;
-  const lrwd = lr * wd;
-  const B1 = f64x2.splat(beta1), A1 = f64x2.splat(a1), B2 = f64x2.splat(beta2), A2 = f64x2.splat(a2);
-  const LR = f64x2.splat(lr), BC1 = f64x2.splat(bc1), BC2 = f64x2.splat(bc2), EPS = f64x2.splat(eps);
-  const LRWD = f64x2.splat(lrwd);
+  B1 = f64x2.splat(<f64><float>beta1);
+  A1 = f64x2.splat(<f64><float>(1 - beta1));
+  B2 = f64x2.splat(<f64><float>beta2);
+  A2 = f64x2.splat(<f64><float>(1 - beta2));
+  C1 = f64x2.splat(<f64><float>bc1);
+  C2 = f64x2.splat(<f64><float>bc2);
+  EPS = f64x2.splat(<f64><float>eps);
+  NLR = f64x2.splat(<f64><float>-lr);
+  DEC = f64x2.splat(<f64><float>(-lr * wd));
+  const decay = wd != 0;
+  const mv = scratchBase;
   let i = 0;
   for (; i + 2 <= n; i += 2) {
-    const gi = loadPair(at(g, i));
-    const mi = roundPair(f64x2.add(f64x2.mul(B1, loadPair(at(m, i))), f64x2.mul(A1, gi)));
-    const vi = roundPair(f64x2.add(f64x2.mul(B2, loadPair(at(v, i))), f64x2.mul(f64x2.mul(A2, gi), gi)));
-    storePair(at(m, i), mi);
-    storePair(at(v, i), vi);
-    const step = f64x2.div(f64x2.mul(LR, f64x2.div(mi, BC1)), f64x2.add(f64x2.sqrt(f64x2.div(vi, BC2)), EPS));
-    const wi = roundPair(f64x2.sub(loadPair(at(w, i)), step));
-    storePair(at(w, i), f64x2.sub(wi, f64x2.mul(LRWD, wi)));
+    const wi = adamPair(loadPair(at(w, i)), loadPair(at(g, i)), loadPair(at(m, i)), loadPair(at(v, i)), mv, decay);
+    storePair(at(m, i), v128.load(mv));
+    storePair(at(v, i), v128.load(mv, 16));
+    storePair(at(w, i), wi);
   }
-  for (; i < n; i++) {
-    const gi = <f64>ld(g, i);
-    const mi = <float>(beta1 * <f64>ld(m, i) + a1 * gi);
-    const vi = <float>(beta2 * <f64>ld(v, i) + a2 * gi * gi);
-    st(m, i, mi);
-    st(v, i, vi);
-    const wi = <f64><float>(<f64>ld(w, i) - (lr * (<f64>mi / bc1)) / (Math.sqrt(<f64>vi / bc2) + eps));
-    st(w, i, <float>(wi - lrwd * wi));
+  if (i < n) {
+    const wi = adamPair(f64x2.splat(<f64>ld(w, i)), f64x2.splat(<f64>ld(g, i)), f64x2.splat(<f64>ld(m, i)), f64x2.splat(<f64>ld(v, i)), mv, decay);
+    st(m, i, <float>f64x2.extract_lane(v128.load(mv), 0));
+    st(v, i, <float>f64x2.extract_lane(v128.load(mv, 16), 0));
+    st(w, i, <float>f64x2.extract_lane(wi, 0));
   }
 }
