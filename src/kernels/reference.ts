@@ -16,6 +16,8 @@ export function referenceKernels(dtype: DType): Kernels {
   /** exp in the working precision: float32 expf, or float64 Math.exp. */
   const ex = f32 ? expf : Math.exp;
   const pair: [number, number] = [0, 0];
+  /** a·b + c rounded once (f32: fmaf), as torch's compiled float32 kernels fuse; f64 rounds twice. */
+  const fma = f32 ? fmaf : (a: number, b: number, c: number) => a * b + c;
   const geluPair = f32 ? geluAndGrad32 : geluAndGrad;
   let scratch = new Float64Array(256);
   let scratch2 = new Float64Array(256);
@@ -178,8 +180,8 @@ export function referenceKernels(dtype: DType): Kernels {
         total -= r(xm[y]! - ls);
         if (!dz) continue;
         for (let k = 0; k < cols; k++) {
-          const pc = r(ex(r(xm[k]! - ls)) * c);
-          const d = k === y ? r(pc - c) : pc;
+          const p = ex(r(xm[k]! - ls));
+          const d = k === y ? fma(p, c, -c) : r(p * c);
           dz[off + k] = t === 1 ? d : r(d / t);
         }
       }
@@ -299,7 +301,6 @@ export function referenceKernels(dtype: DType): Kernels {
       // rounded to it first: m = fma(g, 1−β1, m·β1); v = fma((1−β2)·g, g, v·β2); w += (−lr·m̂)/(√v̂ + ε)
       // with m̂ = m/bc1, v̂ = v/bc2; then w = fma(w, −lr·wd, w). f32 fma is fmaf (torch's vectorised add
       // and addcmul fuse); f64 has no exact fma here, so its fmas round twice.
-      const fma = f32 ? fmaf : (a: number, b: number, c: number) => a * b + c;
       const [B1, A1, B2, A2] = [r(beta1), r(1 - beta1), r(beta2), r(1 - beta2)];
       const [C1, C2, E, LR, D] = [r(bc1), r(bc2), r(eps), r(-lr), r(-lr * wd)];
       for (let i = 0; i < n; i++) {

@@ -70,7 +70,8 @@ export interface Kernels {
    * vectorised CPU reduction sums (16 float32 / 8 float64 lanes, then folded in halves; below that,
    * left to right), logp_k = (x_k − m) − log s. Returns the mean loss (accumulated in float64). When dz
    * is given, writes (overwriting) log_softmax's and the mean's backward as torch computes them:
-   * c = gradScale/rows, dz_k = exp(logp_k)·c, dz_y = exp(logp_y)·c − c, then dz/τ. In f32 every
+   * c = gradScale/rows, dz_k = exp(logp_k)·c, dz_y = fma(exp(logp_y), c, −c), then dz/τ (torch's
+   * compiled `grad − exp(out)·Σgrad` is a fused multiply-add; f64's rounds twice here). In f32 every
    * operation rounds to float32 (τ too, first); exp is math32.ts's expf (≤ 1 ulp), log the float64 log
    * rounded. So a correct-class probability exp(logp_y) is exactly 1.0 only when s rounds to 1, i.e.
    * when the rivals' summed mass is below half an ulp of 1 — not of the max logit.

@@ -155,7 +155,22 @@ function rowSum(cols: i32, zr: usize, tau: f64, m: float): float {
 }
 
 /**
- * dz_k = float(p_k·c), dz_y = float(float(p_y·c) − c), p_k = exp((x_k − m) − ls), then dz/tau when
+ * a·b + c rounded once to float32 for float32 a, b, c (the exact product plus c rounded to odd, then to
+ * float32: math32.ts fmaf); in the f64 build a·b + c rounded twice, as reference.ts.
+ */
+function fmaS(a: f64, b: f64, c: f64): float {
+  const p = a * b;
+  let s = p + c;
+  if (sizeof<float>() == 8) return <float>s;
+  const bb = s - p;
+  const err = (p - (s - bb)) + (c - bb);
+  let bits = reinterpret<i64>(s);
+  if (err != 0 && (bits & 1) == 0) bits += (reinterpret<i64>(err) ^ bits) >= 0 ? 1 : -1;
+  return <float>reinterpret<f64>(bits);
+}
+
+/**
+ * dz_k = float(p_k·c), dz_y = fma(p_y, c, −c), p_k = exp((x_k − m) − ls), then dz/tau when
  * tau ≠ 1, for one row (c a float value).
  */
 function gradRow(cols: i32, zr: usize, y: i32, tau: f64, m: float, ls: float, c: f64, dr: usize): void {
@@ -171,7 +186,7 @@ function gradRow(cols: i32, zr: usize, y: i32, tau: f64, m: float, ls: float, c:
       v128.store(at(d, k), sizeof<float>() == 4 ? join(f64x2.mul(lo64(p), cv), f64x2.mul(hi64(p), cv)) : f64x2.mul(p, cv));
     }
     for (; k < n; k++) st(d, k, <float>(<f64>ld(buf, k) * c));
-    if (y >= k0 && y < k0 + n) st(d, y - k0, <float>(<f64><float>(<f64>ld(buf, y - k0) * c) - c));
+    if (y >= k0 && y < k0 + n) st(d, y - k0, fmaS(<f64>ld(buf, y - k0), c, -c));
   }
   if (tau != 1) for (let k = 0; k < cols; k++) st(dr, k, <float>(<f64>ld(dr, k) / tau));
 }
