@@ -29,6 +29,8 @@ export interface RunSeedOptions {
   onProgress?: (step: number) => void;
   /** polled every step; when true the run stops and returns its snapshot */
   shouldStop?: () => boolean;
+  /** after step t (update and intervention done): its training loss; the session's P.grad still holds step t's gradients */
+  onStep?: (t: number, loss: number, s: Session) => void;
 }
 
 export type RunSeedOutcome = { stopped: false; result: SeedResult } | { stopped: true; snapshot: Snapshot };
@@ -157,6 +159,7 @@ export function runSeed(cfg: RunConfig, seed: number, opts: RunSeedOptions = {})
       break;
     }
     intervene(s, st, t);
+    opts.onStep?.(t, loss, s);
     if (t === 1 || t % cfg.eval_every === 0 || t === cfg.steps) {
       const ev = evaluate(s.ctx, s.model, s.evalSet, cfg.tau, cfg.loss);
       const fired = observe(st, t, ev.train.correct / ev.train.rows, ev.test.correct / ev.test.rows);
