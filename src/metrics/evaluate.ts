@@ -1,6 +1,6 @@
 // Evaluation on all pairs: a no-grad forward pass in row chunks (bounded memory), and the logit
 // statistics of the train block and the test block: accuracy, mean loss, Σ‖z/τ‖, saturated rows and
-// collapsed rows (correct-class probability exactly 1.0 in the working precision).
+// collapsed rows (correct-class softmax probability ≥ 1.0 in the working precision, as the release counts).
 
 import type { LogitStats } from "../kernels/types.js";
 import type { Model } from "../models/model.js";
