@@ -227,6 +227,8 @@ def main():
     case("mlp-ce-f64", "mlp", base(dtype="f64", tau=1.3, wc=6.0, rho=1.1, t_int=50, **MLP), 1)
     case("mlp-mse-f64", "mlp", base(dtype="f64", loss="mse", wc=6.0, t_int=20, **MLP), 2)
     case("tf-ce-f64", "transformer", base(dtype="f64", lr=5e-4, wc=9.0, t_int=30, **TFS), 3)
+    case("tf-ln-mse-f64", "transformer", base(dtype="f64", loss="mse", lr=5e-4, wc=9.0, t_int=30, **dict(TFS, layernorm="pre")), 5)
+    case("mlp-mse-f32", "mlp", base(dtype="f32", loss="mse", wc=6.0, t_int=5, steps=40, **MLP), 2, record_weights=(1, 2, 3))
     case("mlp-ce-f32", "mlp", base(dtype="f32", tau=1.3, wc=6.0, rho=1.1, t_int=5, steps=40, **MLP), 1, record_weights=(1, 2, 3))
     case("tf-ce-f32", "transformer", base(dtype="f32", lr=5e-4, wc=9.0, t_int=5, steps=40, **TFS), 3, record_weights=(1, 2, 3))
     P, tr, fwd, a, b, y = case("mlp-saturated-f32", "mlp", base(p=SAT_P, dtype="f32", steps=20, wc="init", rho=1.0, t_int=1, **MLP), 4,

@@ -28,7 +28,7 @@ const ulps = (a: number, b: number) => {
 const maxOver = <T>(xs: T[], f: (x: T) => number) => xs.reduce((m, x) => Math.max(m, f(x)), 0);
 
 describe("float64 follows PyTorch over hundreds of steps", () => {
-  for (const name of ["mlp-ce-f64", "mlp-mse-f64", "tf-ce-f64"]) {
+  for (const name of ["mlp-ce-f64", "mlp-mse-f64", "tf-ce-f64", "tf-ln-mse-f64"]) {
     it(`${name}: every step's loss and gradient norms to 1e-12, the final weights to 1e-10`, () => {
       const o = loadCase(name);
       const r = replay(name);
@@ -52,7 +52,7 @@ describe("float64 follows PyTorch over hundreds of steps", () => {
 });
 
 describe("float32 follows PyTorch step by step", () => {
-  for (const name of ["mlp-ce-f32", "tf-ce-f32", "mlp-saturated-f32"]) {
+  for (const name of ["mlp-ce-f32", "mlp-mse-f32", "tf-ce-f32", "mlp-saturated-f32"]) {
     for (const kernels of ["wasm", "reference"] as const) {
       it(`${name} (${kernels}): losses within 2 ulps over the first steps, weights after step 1 within 2 ulps`, () => {
         const o = loadCase(name);
