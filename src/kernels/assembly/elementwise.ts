@@ -3,7 +3,7 @@
 // sums and AdamW run in float64 (column sums in the reference's row order, so they agree bit for bit).
 // Not here: GEMM (gemm.ts), GELU (erf.ts), softmax/losses/layerNorm (softmax.ts).
 
-import { L, SHIFT, at, hi64, ld, lo64, scratchBase, scratchBytes, st } from "./common";
+import { L, SHIFT, at, hi64, join, ld, lo64, scratchBase, scratchBytes, st } from "./common";
 
 export function add(n: i32, a: usize, b: usize, out: usize): void {
   let i = 0;
@@ -196,14 +196,72 @@ let B1 = f64x2.splat(0), A1 = B1, B2 = B1, A2 = B1, C1 = B1, C2 = B1, EPS = B1, 
   return wd ? roundPair(fmaPair(wi, DEC, wi)) : wi;
 }
 
+/** The float32 constants, splatted over f32x4 (f32 build). */
+let B1f = f32x4.splat(0), A1f = B1f, B2f = B1f, A2f = B1f, C1f = B1f, C2f = B1f, EPSf = B1f, NLRf = B1f, DECf = B1f;
+let mOut = f32x4.splat(0), vOut = mOut;
+
+/** fma over four float32 lanes: two float64 pairs rounded to odd, then one rounding each (fmaPair). */
+// @ts-ignore: decorator
+@inline function fma4(a: v128, b: v128, c: v128): v128 {
+  return join(fmaPair(lo64(a), lo64(b), lo64(c)), fmaPair(hi64(a), hi64(b), hi64(c)));
+}
+
 /**
- * AdamW, two elements at a time in float64 lanes, rounding every op to float as the reference does
- * (PyTorch's tensor ops; see reference.ts); the odd tail element goes through the same pair code.
+ * AdamW on four float32 lanes (f32 build): the reference's operations, plain ones as f32x4 ops (IEEE
+ * float32, the same as rounding the float64 result) and the fused ones through fma4. New m and v are
+ * left in mOut and vOut; returns the new w.
+ */
+// @ts-ignore: decorator
+@inline function adam4(w: v128, g: v128, m: v128, v: v128, wd: bool): v128 {
+  const mi = fma4(g, A1f, f32x4.mul(m, B1f));
+  const vi = fma4(f32x4.mul(A2f, g), g, f32x4.mul(v, B2f));
+  mOut = mi;
+  vOut = vi;
+  const den = f32x4.add(f32x4.sqrt(f32x4.div(vi, C2f)), EPSf);
+  const wi = f32x4.add(w, f32x4.div(f32x4.mul(NLRf, f32x4.div(mi, C1f)), den));
+  return wd ? fma4(wi, DECf, wi) : wi;
+}
+
+/** AdamW in the f32 build, four elements at a time; the tail through the same code on splatted lanes. */
+function adamw32(n: i32, w: usize, g: usize, m: usize, v: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, bc1: f64, bc2: f64, wd: f64): void {
+  B1f = f32x4.splat(<f32>beta1);
+  A1f = f32x4.splat(<f32>(1 - beta1));
+  B2f = f32x4.splat(<f32>beta2);
+  A2f = f32x4.splat(<f32>(1 - beta2));
+  C1f = f32x4.splat(<f32>bc1);
+  C2f = f32x4.splat(<f32>bc2);
+  EPSf = f32x4.splat(<f32>eps);
+  NLRf = f32x4.splat(<f32>-lr);
+  DECf = f32x4.splat(<f32>(-lr * wd));
+  const decay = wd != 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const wi = adam4(v128.load(at(w, i)), v128.load(at(g, i)), v128.load(at(m, i)), v128.load(at(v, i)), decay);
+    v128.store(at(m, i), mOut);
+    v128.store(at(v, i), vOut);
+    v128.store(at(w, i), wi);
+  }
+  for (; i < n; i++) {
+    const wi = adam4(f32x4.splat(<f32>ld(w, i)), f32x4.splat(<f32>ld(g, i)), f32x4.splat(<f32>ld(m, i)), f32x4.splat(<f32>ld(v, i)), decay);
+    st(m, i, <float>f32x4.extract_lane(mOut, 0));
+    st(v, i, <float>f32x4.extract_lane(vOut, 0));
+    st(w, i, <float>f32x4.extract_lane(wi, 0));
+  }
+}
+
+/**
+ * AdamW, rounding every op to float as the reference does (PyTorch's tensor ops; see reference.ts):
+ * f32 four elements at a time (adamw32); f64 two at a time in float64 lanes, the odd tail element
+ * through the same pair code.
  */
 export function adamw(
   n: i32, w: usize, g: usize, m: usize, v: usize,
   lr: f64, beta1: f64, beta2: f64, eps: f64, bc1: f64, bc2: f64, wd: f64,
 ): void {
+  if (sizeof<float>() == 4) {
+    adamw32(n, w, g, m, v, lr, beta1, beta2, eps, bc1, bc2, wd);
+    return;
+  }
   B1 = f64x2.splat(<f64><float>beta1);
   A1 = f64x2.splat(<f64><float>(1 - beta1));
   B2 = f64x2.splat(<f64><float>beta2);
