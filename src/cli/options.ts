@@ -32,9 +32,10 @@ const FLAGS: Array<[flag: string, key: string, help: string]> = [
   ["--layernorm <kind>", "layernorm", "transformer: none | pre"],
   ["--d-embed <n>", "d_embed", "MLP embedding width (default 128)"],
   ["--hidden <n>", "hidden", "MLP hidden width (default 256)"],
+  ["--init-from <file>", "init_from", "start every seed from this file's weights and split (JSON, src/train/init-file.ts)"],
 ];
 
-const STRING_KEYS = new Set(["model", "op", "labels", "loss", "fork_arm", "dtype", "kernels", "layernorm"]);
+const STRING_KEYS = new Set(["model", "op", "labels", "loss", "fork_arm", "dtype", "kernels", "layernorm", "init_from"]);
 
 export function addConfigOptions(cmd: Command): Command {
   cmd.option("--config <file>", "a JSON file of config fields (flags override it)");

@@ -11,6 +11,7 @@ import type { Model } from "../models/model.js";
 import { Arena } from "../tensor/arena.js";
 import { Rng } from "../tensor/rng.js";
 import type { Ctx } from "../tensor/tape.js";
+import { applyInitFile, readInitFile } from "./init-file.js";
 import type { Snapshot } from "./types.js";
 
 export interface Session {
@@ -45,6 +46,7 @@ export function openSession(cfg: RunConfig, seed: number): Session {
   const built = buildModel(cfg, arena);
   built.init(new Rng(seed, "init"));
   const data = makeDataset(cfg, seed);
+  if (cfg.init_from !== null) applyInitFile(readInitFile(cfg.init_from), cfg.init_from, cfg, built.model.params, data);
   const pick = (idx: Int32Array, src: Int32Array) => Int32Array.from(idx, (i) => src[i]!);
   const order = new Int32Array(data.n);
   order.set(data.train);

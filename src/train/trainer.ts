@@ -40,6 +40,8 @@ export interface RunSeedOptions {
   until?: number;
   /** return the final training state with the result (to continue it later) */
   keepFinal?: boolean;
+  /** after step t (update and intervention done): its training loss; the session's P.grad still holds step t's gradients */
+  onStep?: (t: number, loss: number, s: Session) => void;
 }
 
 export type RunSeedOutcome =
@@ -191,6 +193,7 @@ export function* seedSteps(cfg: RunConfig, seed: number, opts: RunSeedOptions = 
       break;
     }
     intervene(s, st, t);
+    opts.onStep?.(t, loss, s);
     if (t === 1 || t % cfg.eval_every === 0 || t === cfg.steps || t === until) {
       const ev = evaluate(s.ctx, s.model, s.evalSet, cfg.tau, cfg.loss);
       const fired = observe(st, t, ev.train.correct / ev.train.rows, ev.test.correct / ev.test.rows);

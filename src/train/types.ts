@@ -19,7 +19,7 @@ export interface LogRow {
   logit_scale: number;
   /** share of all pairs whose largest softmax probability exceeds 0.999 */
   frac_saturated: number;
-  /** share of training pairs whose correct-class probability is exactly 1.0 in the working precision */
+  /** share of training pairs whose correct-class softmax probability is ≥ 1.0 in the working precision (torch.softmax; the release's count) */
   collapse_rate: number;
   /** share of E's non-constant DFT power (token axis) held by its 5 strongest frequencies */
   fourier_top5: number;
