@@ -9,6 +9,7 @@ import { delayOf, type EventState, observe } from "../metrics/events.js";
 import { evaluate } from "../metrics/evaluate.js";
 import { fourierTopShare } from "../metrics/fourier.js";
 import { matrixNorms, weightNorm } from "../metrics/norms.js";
+import type { Kernels } from "../kernels/types.js";
 import { lossOp } from "../tensor/ops/loss.js";
 import { Tape } from "../tensor/tape.js";
 import { adamwStep } from "./adamw.js";
@@ -29,6 +30,16 @@ export interface RunSeedOptions {
   onProgress?: (step: number) => void;
   /** polled every step; when true the run stops and returns its snapshot */
   shouldStop?: () => boolean;
+  /** a profiler (bench/profile.ts): wraps the kernels and is told which phase of the loop runs */
+  instrument?: Instrument;
+}
+
+/** Phases of the loop: the step (forward, loss, backward, AdamW), the clamp, evaluation and logging. */
+export type LoopPhase = "step" | "clamp" | "eval";
+
+export interface Instrument {
+  wrapKernels(k: Kernels): Kernels;
+  phase(p: LoopPhase): void;
 }
 
 export type RunSeedOutcome = { stopped: false; result: SeedResult } | { stopped: true; snapshot: Snapshot };
@@ -130,7 +141,8 @@ function snapshotOf(s: Session, st: RunState): Snapshot {
 
 export function runSeed(cfg: RunConfig, seed: number, opts: RunSeedOptions = {}): RunSeedOutcome {
   const t0 = performance.now();
-  const s = openSession(cfg, seed);
+  const ins = opts.instrument;
+  const s = openSession(cfg, seed, ins ? (k) => ins.wrapKernels(k) : undefined);
   const st: RunState = { step: 0, T_mem: null, T_grok: null, norm_at_fork: null, log: [], wall_s: 0 };
   if (opts.resume) {
     const r = opts.resume;
@@ -150,14 +162,17 @@ export function runSeed(cfg: RunConfig, seed: number, opts: RunSeedOptions = {})
       return { stopped: true, snapshot: snapshotOf(s, st) };
     }
     const t = st.step + 1;
+    ins?.phase("step");
     const loss = trainStep(s, t);
     st.step = t;
     if (!Number.isFinite(loss)) {
       diverged = true;
       break;
     }
+    ins?.phase("clamp");
     intervene(s, st, t);
     if (t === 1 || t % cfg.eval_every === 0 || t === cfg.steps) {
+      ins?.phase("eval");
       const ev = evaluate(s.ctx, s.model, s.evalSet, cfg.tau, cfg.loss);
       const fired = observe(st, t, ev.train.correct / ev.train.rows, ev.test.correct / ev.test.rows);
       if (fired.grok) normAtGrok = weightNorm(s.ctx.k, s.model.params);
