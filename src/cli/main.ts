@@ -5,6 +5,7 @@ import { registerBench } from "./bench.js";
 import { registerCalibrate } from "./calibrate.js";
 import { registerExport } from "./export.js";
 import { registerMerge } from "./merge.js";
+import { registerPlan } from "./plan.js";
 import { registerServe } from "./serve.js";
 import { registerReport } from "./report.js";
 import { registerReproduce } from "./reproduce.js";
@@ -32,5 +33,6 @@ export async function main(argv: string[]): Promise<void> {
   registerServe(program);
   registerReport(program);
   registerReproduce(program);
+  registerPlan(program);
   await program.parseAsync(argv);
 }

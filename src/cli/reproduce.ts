@@ -39,14 +39,17 @@ async function runWithDisplay(spec: unknown, store: string, workers: number, sig
   }
 }
 
+/** The free controls the paper scale runs first, for θ0 (also counted by `grokscale plan`). */
+export const THETA_CONTROLS_SPEC = {
+  name: "paper-controls",
+  experiment: "mediation",
+  seeds: 12,
+  cells: [59, 97].map((p) => ({ p, wc: null, steps: 40000, arm: "ctrl", label: `ctrl p${p}` })),
+};
+
 /** θ0 per modulus: W2's median share of the E + W2 power at grok in the free controls (paper scale). */
 async function calibrateTheta0(store: string, workers: number, signal: AbortSignal, redis?: string): Promise<Record<number, number>> {
-  const spec = {
-    name: "paper-controls",
-    experiment: "mediation",
-    seeds: 12,
-    cells: [59, 97].map((p) => ({ p, wc: null, steps: 40000, arm: "ctrl", label: `ctrl p${p}` })),
-  };
+  const spec = THETA_CONTROLS_SPEC;
   const sum = await runWithDisplay(spec, store, workers, signal, redis);
   if (sum.interrupted) throw new Error("interrupted during the free controls; run the same command again to resume");
   const theta0: Record<number, number> = {};
