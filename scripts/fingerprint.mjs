@@ -12,6 +12,8 @@ const cases = [
   { p: 59, dtype: "f32", loss: "mse", tau: 1.3 },
   { p: 31, dtype: "f32", loss: "ce", batch_size: 128 },
   { p: 31, dtype: "f64", loss: "ce", gamma: 0.2, theta0: 0.4, wc: 30, t_int: 10 },
+  { p: 13, d_embed: 8, hidden: 16, dtype: "f32", kernels: "reference", wc: 5, t_int: 10 },
+  { p: 13, d_embed: 8, hidden: 16, dtype: "f64", kernels: "reference", loss: "mse" },
   { model: "transformer", p: 31, dtype: "f32", layernorm: "pre" },
   { model: "transformer", p: 31, dtype: "f64" },
 ];
