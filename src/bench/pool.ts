@@ -18,12 +18,23 @@ export interface Throughput {
   per_worker_ms: number[];
   /** resident set of the whole process after the run, MiB (workers included) */
   rss_mib: number;
+  /**
+   * CPU milliseconds of the whole process per seed-step, warm-up and set-up included: compared with
+   * wall time it shows how much the machine was shared, and across worker counts how much each
+   * step's work grows when workers share caches and memory
+   */
+  cpu_ms_per_seed_step: number;
 }
 
+const cpuMs = (c: NodeJS.CpuUsage): number => (c.user + c.system) / 1000;
+
 export async function throughput(config: RunConfigInput, workers: number, steps = 500, warmup = 25, windows = 5): Promise<Throughput> {
+  const c0 = process.cpuUsage();
+  const cpuPerStep = () => cpuMs(process.cpuUsage(c0)) / (workers * (steps + warmup));
   if (workers === 1) {
     const t = timeSteps(config, steps, warmup);
-    return { workers, ms_per_seed_step: t.ms_per_step, spread: spread(stepWindows(t.marks, windows)), per_worker_ms: [t.ms_per_step], rss_mib: process.memoryUsage().rss / 1048576 };
+    const cpu = cpuPerStep();
+    return { workers, ms_per_seed_step: t.ms_per_step, spread: spread(stepWindows(t.marks, windows)), per_worker_ms: [t.ms_per_step], rss_mib: process.memoryUsage().rss / 1048576, cpu_ms_per_seed_step: cpu };
   }
   const barrier = new SharedArrayBuffer(8);
   const b = new Int32Array(barrier);
@@ -44,6 +55,7 @@ export async function throughput(config: RunConfigInput, workers: number, steps 
   Atomics.store(b, 1, 1);
   Atomics.notify(b, 1);
   const done = await Promise.all(runs);
+  const cpu = cpuPerStep();
   const m = machineWindows(done.map((d) => d.timing.marks), windows);
-  return { workers, ms_per_seed_step: m.overall, spread: spread(m.windows), per_worker_ms: done.map((d) => d.timing.ms_per_step), rss_mib: rss / 1048576 };
+  return { workers, ms_per_seed_step: m.overall, spread: spread(m.windows), per_worker_ms: done.map((d) => d.timing.ms_per_step), rss_mib: rss / 1048576, cpu_ms_per_seed_step: cpu };
 }

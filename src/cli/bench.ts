@@ -27,6 +27,9 @@ interface Row {
   ms_per_seed_step: number;
   /** min/median/max over the timing windows (ours only) */
   spread?: Spread;
+  /** process CPU ms per seed-step, warm-up included (ours only) */
+  cpu_ms_per_seed_step?: number;
+  rss_mib?: number;
   seeds_batched?: number;
 }
 
@@ -68,16 +71,19 @@ export function registerBench(program: Command): void {
       for (const p of ps) {
         for (const dtype of dtypes) {
           const byWorkers = new Map<number, number>();
+          const cpuBy = new Map<number, number>();
           for (const workers of [...new Set([1, all])]) {
             const t = await throughput({ p, dtype }, workers, steps, 25, windows);
             byWorkers.set(workers, t.ms_per_seed_step);
-            results.push({ impl: "grokscale-wasm", model: "mlp", p, dtype, workers, ms_per_seed_step: t.ms_per_seed_step, spread: t.spread });
-            say(`grokscale mlp p=${p} ${dtype} workers=${workers}: ${t.ms_per_seed_step.toFixed(2)} ms per seed-step (${fmtSpread(t.spread)}; rss ${t.rss_mib.toFixed(0)} MiB)`);
+            cpuBy.set(workers, t.cpu_ms_per_seed_step);
+            results.push({ impl: "grokscale-wasm", model: "mlp", p, dtype, workers, ms_per_seed_step: t.ms_per_seed_step, spread: t.spread, cpu_ms_per_seed_step: t.cpu_ms_per_seed_step, rss_mib: t.rss_mib });
+            say(`grokscale mlp p=${p} ${dtype} workers=${workers}: ${t.ms_per_seed_step.toFixed(2)} ms per seed-step (${fmtSpread(t.spread)}; CPU ${t.cpu_ms_per_seed_step.toFixed(2)} ms per seed-step incl. warm-up; rss ${t.rss_mib.toFixed(0)} MiB)`);
           }
           if (all > 1) {
             const s = byWorkers.get(1)! / byWorkers.get(all)!;
-            scaling.push({ p, dtype, workers: all, speedup: s });
-            say(`scaling p=${p} ${dtype}: ${all} workers give ${s.toFixed(2)}x one worker's seed-steps`);
+            const cpuGrowth = cpuBy.get(all)! / cpuBy.get(1)!;
+            scaling.push({ p, dtype, workers: all, speedup: s, cpu_per_step_growth: cpuGrowth });
+            say(`scaling p=${p} ${dtype}: ${all} workers give ${s.toFixed(2)}x one worker's seed-steps (CPU per seed-step ×${cpuGrowth.toFixed(2)}; ${all} workers can give at most ${Math.min(all, cpuInfo().cores)}x)`);
           }
         }
       }
@@ -120,7 +126,8 @@ export function registerBench(program: Command): void {
               { seeds: 1, threads: 1, dtype: "f32" },
             ];
             for (const c of configs) {
-              const row = runTorchScript(String(opts["torchScript"]), { p, ...c, steps: 60 });
+              // long enough to compare with our windows: a fifth of our steps (12 seeds each), at least 60
+              const row = runTorchScript(String(opts["torchScript"]), { p, ...c, steps: Math.max(60, Math.round(steps / 5)) });
               torch.push(row);
               results.push({ impl: "torch-paper-style", model: "mlp", p, dtype: "f32", workers: c.threads, ms_per_seed_step: row.ms_per_seed_step, seeds_batched: c.seeds });
               say(`torch mlp p=${p} f32 seeds=${c.seeds} threads=${c.threads}: ${row.ms_per_seed_step.toFixed(2)} ms per seed-step`);
