@@ -93,8 +93,10 @@ export function registerBench(program: Command): void {
           for (const dtype of dtypes) {
             const pr = profileSteps({ p, dtype }, Math.min(steps, 200));
             profiles.push({ p, dtype, ...pr });
-            const shares = PROFILE_CATEGORIES.map((c) => `${c} ${(100 * pr.shares[c]).toFixed(1)}%`).join(", ");
-            say(`profile p=${p} ${dtype} (${pr.ms_per_step.toFixed(2)} ms per step instrumented): ${shares}`);
+            const shares = (sh: Record<string, number>) => PROFILE_CATEGORIES.map((c) => `${c} ${(100 * sh[c]!).toFixed(1)}%`).join(", ");
+            const fast = PROFILE_CATEGORIES.reduce((a, c) => a + pr.fastest_ms[c], 0);
+            say(`profile p=${p} ${dtype}, totals (${pr.ms_per_step.toFixed(2)} ms per step instrumented): ${shares(pr.shares)}`);
+            say(`profile p=${p} ${dtype}, fastest calls (${fast.toFixed(2)} ms per step): ${shares(pr.fastest_shares)}; non-GEMM ${(100 * (1 - pr.fastest_shares.gemm)).toFixed(1)}%`);
           }
         }
       }

@@ -30,5 +30,12 @@ describe("step profiler", () => {
     expect(pr.kernel_ms["gemm"]).toBeGreaterThan(0);
     expect(pr.kernel_ms["adamw"]).toBeGreaterThan(0);
     expect(pr.shares.evaluation).toBeGreaterThan(0);
+    // the fastest-call profile: the same categories, each at most its mean, shares summing to one
+    expect(PROFILE_CATEGORIES.reduce((a, c) => a + pr.fastest_shares[c], 0)).toBeCloseTo(1, 12);
+    for (const c of ["gemm", "elementwise", "loss"] as const) {
+      expect(pr.fastest_ms[c]).toBeGreaterThan(0);
+      expect(pr.fastest_ms[c]).toBeLessThanOrEqual(pr.shares[c] * pr.ms_per_step * (1 + 1e-9));
+    }
+    expect(pr.fastest_ms.evaluation).toBeGreaterThan(0);
   });
 });
