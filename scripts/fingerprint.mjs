@@ -2,9 +2,14 @@
 // minibatch): a SHA-256 of every logged row and the parameters one step before the end. Used to check that a speed
 // change leaves the wasm path's bits unchanged: run it before and after and compare the lines.
 // Not a test (the numbers are only meaningful as a before/after pair); needs `npm run build` first.
+//   node scripts/fingerprint.mjs [STEPS] [DIST]   (DIST: another build's dist/, default this one's)
 import { createHash } from "node:crypto";
-import { resolveConfig } from "../dist/experiments/config.js";
-import { runSeed } from "../dist/train/trainer.js";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const dist = resolve(process.argv[3] ?? new URL("../dist", import.meta.url).pathname);
+const { resolveConfig } = await import(pathToFileURL(`${dist}/experiments/config.js`).href);
+const { runSeed } = await import(pathToFileURL(`${dist}/train/trainer.js`).href);
 
 const cases = [
   { p: 59, dtype: "f32", loss: "ce", wc: 50, t_int: 20 },
