@@ -6,6 +6,7 @@ import { registerCalibrate } from "./calibrate.js";
 import { registerExport } from "./export.js";
 import { registerMerge } from "./merge.js";
 import { registerPlayground } from "./playground.js";
+import { registerPlan } from "./plan.js";
 import { registerServe } from "./serve.js";
 import { registerReport } from "./report.js";
 import { registerReproduce } from "./reproduce.js";
@@ -34,5 +35,6 @@ export async function main(argv: string[]): Promise<void> {
   registerPlayground(program);
   registerReport(program);
   registerReproduce(program);
+  registerPlan(program);
   await program.parseAsync(argv);
 }

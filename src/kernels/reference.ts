@@ -168,6 +168,38 @@ export function referenceKernels(dtype: DType): Kernels {
       }
     },
 
+    gatherAdd2Gelu(n, cols, tA, ia, tB, ib, bias, y, dydx) {
+      for (let i = 0; i < n; i++) {
+        const a = ia[i]! * cols;
+        const b = ib[i]! * cols;
+        const o = i * cols;
+        for (let j = 0; j < cols; j++) {
+          const pre = r(r(tA[a + j]! + tB[b + j]!) + bias[j]!);
+          if (dydx) {
+            geluPair(pre, pair);
+            y[o + j] = pair[0];
+            dydx[o + j] = pair[1];
+          } else y[o + j] = f32 ? gelu32(pre) : gelu(pre);
+        }
+      }
+    },
+    gatherAdd2GeluBackward(n, cols, gy, dydx, ia, ib, tAGrad, tBGrad, biasGrad, beta) {
+      const acc = rowScratch(cols);
+      acc.fill(0, 0, cols);
+      for (let i = 0; i < n; i++) {
+        const a = ia[i]! * cols;
+        const b = ib[i]! * cols;
+        const o = i * cols;
+        for (let j = 0; j < cols; j++) {
+          const g = r(gy[o + j]! * dydx[o + j]!);
+          if (tAGrad) tAGrad[a + j] = tAGrad[a + j]! + g;
+          if (tBGrad) tBGrad[b + j] = tBGrad[b + j]! + g;
+          acc[j] += g;
+        }
+      }
+      if (biasGrad) for (let j = 0; j < cols; j++) biasGrad[j] = beta === 1 ? biasGrad[j]! + acc[j]! : acc[j]!;
+    },
+
     softmaxCrossEntropy(rows, cols, z, labels, tau, dz, gradScale) {
       const [xm, e] = rowScratch2(cols);
       const t = r(tau);

@@ -65,6 +65,19 @@ export interface Kernels {
   geluBackward(n: number, x: FArray, gy: FArray, gx: FArray, beta: 0 | 1): void;
 
   /**
+   * The MLP's hidden layer in one pass: pre = tA[ia[i], :] + tB[ib[i], :] + bias (gatherAdd2's
+   * arithmetic, not stored), y = GELU(pre) and, when dydx is given, dydx = GELU'(pre) — the bits of
+   * gatherAdd2 followed by geluForward / geluForwardGrad.
+   */
+  gatherAdd2Gelu(n: number, cols: number, tA: FArray, ia: Int32Array, tB: FArray, ib: Int32Array, bias: FArray, y: FArray, dydx: FArray | null): void;
+  /**
+   * Its backward in one pass: g = gy ⊙ dydx (rounded, as mul); tAGrad[ia[i], :] += g_i and
+   * tBGrad[ib[i], :] += g_i in index order (as scatterAddRows; null skips one); biasGrad = beta·biasGrad
+   * + Σ_rows g (as sumRows; null skips it).
+   */
+  gatherAdd2GeluBackward(n: number, cols: number, gy: FArray, dydx: FArray, ia: Int32Array, ib: Int32Array, tAGrad: FArray | null, tBGrad: FArray | null, biasGrad: FArray | null, beta: 0 | 1): void;
+
+  /**
    * Cross-entropy of softmax(z/τ) against labels, mean over rows, in PyTorch's order (F.log_softmax,
    * then the mean of −logp_y): x_k = z_k/τ, m = max x, s = Σ_k exp(x_k − m) summed as torch's
    * vectorised CPU reduction sums (16 float32 / 8 float64 lanes, then folded in halves; below that,

@@ -5,6 +5,7 @@
 import type { RunConfig } from "../experiments/config.js";
 import { makeDataset, type Dataset } from "../data/modular.js";
 import { makeKernels } from "../kernels/index.js";
+import type { Kernels } from "../kernels/types.js";
 import type { EvalSet } from "../metrics/evaluate.js";
 import { arenaMegabytes, buildModel } from "../models/index.js";
 import type { Model } from "../models/model.js";
@@ -39,9 +40,11 @@ function toArena(arena: Arena, src: Int32Array): Int32Array {
   return a;
 }
 
-export function openSession(cfg: RunConfig, seed: number): Session {
+/** wrapKernels: an instrumenting wrapper around the kernels (bench/profile.ts); the same arithmetic. */
+export function openSession(cfg: RunConfig, seed: number, wrapKernels?: (k: Kernels) => Kernels): Session {
   const arena = new Arena(arenaMegabytes(cfg));
-  const k = makeKernels(cfg.kernels, cfg.dtype, arena);
+  const made = makeKernels(cfg.kernels, cfg.dtype, arena);
+  const k = wrapKernels ? wrapKernels(made) : made;
   const ctx: Ctx = { arena, k, dtype: cfg.dtype };
   const built = buildModel(cfg, arena);
   built.init(new Rng(seed, "init"));
