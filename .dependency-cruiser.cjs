@@ -31,6 +31,7 @@ const CORE_IO = [
   "^src/base/version\\.ts$", // reads package.json and .git for the code version
   "^src/kernels/wasm\\.ts$", // loads the compiled .wasm
   "^src/analysis/paper-files\\.ts$", // the one reader of the paper's .npz folder
+  "^src/train/init-file\\.ts$", // reads a run's init_from file (weights and split) wherever the seed runs
 ];
 
 module.exports = {

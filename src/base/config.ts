@@ -57,6 +57,9 @@ export const RunConfigSchema = z
     log_every: posInt.default(200), // full measurements (and at step 1); the paper logs every 200
     stop_on_grok: z.boolean().default(true), // a seed stops where it groks; once its cell is done it is continued to the cell's end (train/cell-end.ts)
     kernels: z.enum(["wasm", "reference"]).default("wasm"),
+    // --- a JSON file of initial weights and the train/test split (src/train/init-file.ts), used for
+    // every seed instead of the seeded init and split; null: seeded. Its contents are not hashed.
+    init_from: z.string().min(1).nullable().default(null),
   })
   .strict();
 

@@ -1,28 +1,35 @@
 // Benchmark of the full training step as the trainer really runs it: forward, backward, AdamW, clamp,
-// with the evaluation every eval_every steps amortised. Times the steps between two evaluation
-// points after a warm-up, in this thread; bench/pool.ts runs it on several workers at once.
+// with the evaluation every eval_every steps amortised. Times the steps after a warm-up in this
+// thread, marking the clock at every evaluation point so that bench/windows.ts can cut the run into
+// windows; bench/pool.ts runs it on several workers at once.
 
 import { resolveConfig, type RunConfigInput } from "../base/config.js";
 import { runSeed } from "../train/trainer.js";
+import type { Mark } from "./windows.js";
 
 export interface StepTiming {
   steps: number;
   seconds: number;
   ms_per_step: number;
+  /** (step, clock ms) at every evaluation point from the warm-up's end to the last step; the clock is shared by threads */
+  marks: Mark[];
 }
+
+/** A clock all threads of this process share (performance.now() counts from each thread's start). */
+export const sharedClock = (): number => performance.timeOrigin + performance.now();
 
 /** Times `steps` training steps (a multiple of eval_every) after `warmup` steps. */
 export function timeSteps(input: RunConfigInput, steps = 100, warmup = 25, seed = 0): StepTiming {
-  const cfg = resolveConfig({ ...input, steps: warmup + steps, stop_on_grok: false, t_int: 1, wc: input.wc ?? 50, log_every: 200 });
-  let start = 0;
-  let end = 0;
+  const cfg = resolveConfig({ ...input, steps: warmup + steps, stop_on_grok: false, t_int: 1, wc: input.wc ?? 50, log_every: 1000000 });
+  const marks: Mark[] = [];
   const out = runSeed(cfg, seed, {
     onProgress: (step) => {
-      if (step === warmup) start = performance.now();
-      if (step === warmup + steps) end = performance.now();
+      if (step >= warmup) marks.push([step, sharedClock()]);
     },
   });
-  if (out.stopped || start === 0 || end === 0) throw new Error("bench: the timed run did not reach its last step");
-  const seconds = (end - start) / 1000;
-  return { steps, seconds, ms_per_step: (seconds * 1000) / steps };
+  const first = marks[0];
+  const last = marks[marks.length - 1];
+  if (out.stopped || !first || !last || first[0] !== warmup || last[0] !== warmup + steps) throw new Error("bench: the timed run did not reach its last step");
+  const seconds = (last[1] - first[1]) / 1000;
+  return { steps, seconds, ms_per_step: (seconds * 1000) / steps, marks };
 }

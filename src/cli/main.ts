@@ -7,6 +7,7 @@ import { registerCalibrate } from "./calibrate.js";
 import { registerExport } from "./export.js";
 import { registerMerge } from "./merge.js";
 import { registerPlayground } from "./playground.js";
+import { registerPlan } from "./plan.js";
 import { registerServe } from "./serve.js";
 import { registerReport } from "./report.js";
 import { registerReproduce } from "./reproduce.js";
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerPlayground(program);
   registerReport(program);
   registerReproduce(program);
+  registerPlan(program);
   return program;
 }
 

@@ -44,6 +44,7 @@ const HELP: Partial<Record<keyof RunConfigInput, string>> = {
   log_every: "measurement interval in steps",
   stop_on_grok: "stop a seed at the evaluation where it groks",
   kernels: "kernel backend",
+  init_from: "start every seed from this file's weights and split (JSON, src/train/init-file.ts)",
 };
 
 type Kind = "enum" | "string" | "integer" | "number" | "boolean" | "json";

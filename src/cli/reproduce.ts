@@ -39,12 +39,15 @@ async function runWithDisplay(spec: unknown, store: string, workers: number, sig
   }
 }
 
+/** The free controls the paper scale runs first for E8's calibration (also counted by `grokscale plan`). */
+export const ALLOC_CONTROLS_SPEC = { name: "paper-controls", experiment: "alloc", seeds: 12, cells: [59, 97].map(allocControlCell) };
+
 /**
  * E8's calibration per modulus from the free controls (paper scale), as train/calibrate.ts defines
  * it: w_c, θ0 and f_W1 from each control cell trained to its last grok.
  */
 async function calibrateAlloc(store: string, workers: number, signal: AbortSignal, redis?: string): Promise<Record<number, AllocCalibration>> {
-  const spec = { name: "paper-controls", experiment: "alloc", seeds: 12, cells: [59, 97].map(allocControlCell) };
+  const spec = ALLOC_CONTROLS_SPEC;
   const sum = await runWithDisplay(spec, store, workers, signal, redis);
   if (sum.interrupted) throw new Error("interrupted during the free controls; run the same command again to resume");
   const out: Record<number, AllocCalibration> = {};

@@ -107,3 +107,30 @@ export function geluAndGrad32(x: number, out: [number, number]): void {
   out[0] = f(f(x * 0.5) * g);
   out[1] = f(f(0.5 * g) + f(x * f(INV_SQRT_2PI * e)));
 }
+
+// --- fmaf: a·b + c rounded once to float32, for float32 a, b, c. a·b is exact in float64; the sum is
+// made exact enough by rounding it to odd (TwoSum error → sticky last bit), after which one rounding to
+// float32 is correct (53 ≥ 24 + 2). PyTorch's vectorised add(alpha) and addcmul are fused multiply-adds.
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+
+/** fma(a, b, c) in float32: a·b + c with a single rounding. */
+export function fmaf(a: number, b: number, c: number): number {
+  const p = a * b;
+  let s = p + c;
+  const bb = s - p;
+  const err = p - (s - bb) + (c - bb);
+  if (err !== 0) {
+    F64[0] = s;
+    if ((U32[0]! & 1) === 0) {
+      // move one ulp toward the exact value: away from zero when err has s's sign
+      if (err > 0 === s > 0) U32[0] = U32[0]! + 1;
+      else if (U32[0] === 0) {
+        U32[0] = 0xffffffff;
+        U32[1] = U32[1]! - 1;
+      } else U32[0] = U32[0]! - 1;
+      s = F64[0]!;
+    }
+  }
+  return f(s);
+}

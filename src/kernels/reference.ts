@@ -1,12 +1,13 @@
 // The reference kernels: plain TypeScript loops that define what every kernel means, simple enough to
 // be obviously right. Sums accumulate in float64; in the f32 path every other operation is rounded to
-// float32 (Math.fround), softmax and cross-entropy in PyTorch's log-softmax order, so softmax collapse
-// happens here exactly as in float32 hardware; f32 exp, erf and GELU are math32.ts's float32 algorithms.
-// Not fast: the wasm backend (wasm.ts) is.
+// float32 (Math.fround). Cross-entropy, softmax probabilities and AdamW follow PyTorch's CPU kernels
+// operation by operation (log_softmax = (x − m) − log Σ exp(x − m) with torch's lane-wise sum, its
+// backward, the release's AdamW tensor ops), so softmax collapse happens here where it does in torch;
+// f32 exp, erf and GELU are math32.ts's float32 algorithms. Not fast: the wasm backend (wasm.ts) is.
 
 import { type DType, type FArray, rounder } from "../base/dtype.js";
 import { gelu, geluAndGrad, geluGrad } from "./erf.js";
-import { expf, gelu32, geluAndGrad32 } from "./math32.js";
+import { expf, fmaf, gelu32, geluAndGrad32 } from "./math32.js";
 import type { Kernels, LogitStats } from "./types.js";
 
 export function referenceKernels(dtype: DType): Kernels {
@@ -15,35 +16,64 @@ export function referenceKernels(dtype: DType): Kernels {
   /** exp in the working precision: float32 expf, or float64 Math.exp. */
   const ex = f32 ? expf : Math.exp;
   const pair: [number, number] = [0, 0];
+  /** a·b + c rounded once (f32: fmaf), as torch's compiled float32 kernels fuse; f64 rounds twice. */
+  const fma = f32 ? fmaf : (a: number, b: number, c: number) => a * b + c;
   const geluPair = f32 ? geluAndGrad32 : geluAndGrad;
   let scratch = new Float64Array(256);
+  let scratch2 = new Float64Array(256);
   const rowScratch = (n: number): Float64Array => {
     if (scratch.length < n) scratch = new Float64Array(n);
     return scratch;
   };
-
-  /**
-   * Log-softmax of row i of z/τ in the working precision: writes logp into lp and returns it with the
-   * row's argmax index (first wins) of z/τ.
-   */
-  const logSoftmaxRow = (cols: number, z: FArray, off: number, invTau: number, lp: Float64Array): number => {
-    let m = -Infinity;
-    let arg = 0;
-    for (let k = 0; k < cols; k++) {
-      const x = r(z[off + k]! * invTau);
-      lp[k] = x;
-      if (x > m) {
-        m = x;
-        arg = k;
-      }
-    }
-    let s = 0;
-    for (let k = 0; k < cols; k++) s = r(s + ex(r(lp[k]! - m)));
-    const lse = r(m + r(Math.log(s)));
-    for (let k = 0; k < cols; k++) lp[k] = r(lp[k]! - lse);
-    return arg;
+  const rowScratch2 = (n: number): [Float64Array, Float64Array] => {
+    if (scratch2.length < n) scratch2 = new Float64Array(n);
+    return [rowScratch(n), scratch2];
   };
 
+  /** Lanes of PyTorch's vectorised CPU reductions (AVX-512: 16 float32 or 8 float64 per register). */
+  const LANES = f32 ? 16 : 8;
+  const lanes = new Float64Array(LANES);
+  /**
+   * Σ e[0..n) in the order of PyTorch's vectorised CPU reduction (vec::reduce_all on AVX-512): below
+   * LANES elements, left to right; otherwise lane j accumulates e[j], e[j+LANES], … and the lanes then
+   * fold in halves (j += j + LANES/2, then /4, …). Tiny rival terms thus add up among themselves before
+   * meeting the max's exp(0) = 1, as they do in torch.
+   */
+  const laneSum = (e: Float64Array, n: number): number => {
+    if (n < LANES) {
+      let s = e[0]!;
+      for (let k = 1; k < n; k++) s = r(s + e[k]!);
+      return s;
+    }
+    lanes.fill(0);
+    for (let k = 0; k < n; k++) lanes[k % LANES] = r(lanes[k % LANES]! + e[k]!);
+    for (let w = LANES >> 1; w >= 1; w >>= 1) for (let j = 0; j < w; j++) lanes[j] = r(lanes[j]! + lanes[j + w]!);
+    return lanes[0]!;
+  };
+
+  /**
+   * Row `off` of x = z/τ (rounded) in PyTorch's log_softmax order: m = max x, xm_k = x_k − m,
+   * e_k = exp(xm_k), s = laneSum(e). Writes xm into xm and e into e, returns s; the argmax (first
+   * index wins) is left in rowArg.
+   */
+  let rowArg = 0;
+  const expRow = (cols: number, z: FArray, off: number, tau: number, xm: Float64Array, e: Float64Array): number => {
+    let m = -Infinity;
+    rowArg = 0;
+    for (let k = 0; k < cols; k++) {
+      const x = r(z[off + k]! / tau);
+      xm[k] = x;
+      if (x > m) {
+        m = x;
+        rowArg = k;
+      }
+    }
+    for (let k = 0; k < cols; k++) {
+      xm[k] = r(xm[k]! - m);
+      e[k] = ex(xm[k]!);
+    }
+    return laneSum(e, cols);
+  };
   return {
     name: "reference",
     dtype,
@@ -138,59 +168,102 @@ export function referenceKernels(dtype: DType): Kernels {
       }
     },
 
-    softmaxCrossEntropy(rows, cols, z, labels, invTau, dz, gradScale) {
-      const lp = rowScratch(cols);
-      const c = (gradScale * invTau) / rows;
+    gatherAdd2Gelu(n, cols, tA, ia, tB, ib, bias, y, dydx) {
+      for (let i = 0; i < n; i++) {
+        const a = ia[i]! * cols;
+        const b = ib[i]! * cols;
+        const o = i * cols;
+        for (let j = 0; j < cols; j++) {
+          const pre = r(r(tA[a + j]! + tB[b + j]!) + bias[j]!);
+          if (dydx) {
+            geluPair(pre, pair);
+            y[o + j] = pair[0];
+            dydx[o + j] = pair[1];
+          } else y[o + j] = f32 ? gelu32(pre) : gelu(pre);
+        }
+      }
+    },
+    gatherAdd2GeluBackward(n, cols, gy, dydx, ia, ib, tAGrad, tBGrad, biasGrad, beta) {
+      const acc = rowScratch(cols);
+      acc.fill(0, 0, cols);
+      for (let i = 0; i < n; i++) {
+        const a = ia[i]! * cols;
+        const b = ib[i]! * cols;
+        const o = i * cols;
+        for (let j = 0; j < cols; j++) {
+          const g = r(gy[o + j]! * dydx[o + j]!);
+          if (tAGrad) tAGrad[a + j] = tAGrad[a + j]! + g;
+          if (tBGrad) tBGrad[b + j] = tBGrad[b + j]! + g;
+          acc[j] += g;
+        }
+      }
+      if (biasGrad) for (let j = 0; j < cols; j++) biasGrad[j] = beta === 1 ? biasGrad[j]! + acc[j]! : acc[j]!;
+    },
+
+    softmaxCrossEntropy(rows, cols, z, labels, tau, dz, gradScale) {
+      const [xm, e] = rowScratch2(cols);
+      const t = r(tau);
+      const c = r(gradScale / rows);
       let total = 0;
       for (let i = 0; i < rows; i++) {
         const off = i * cols;
         const y = labels[i]!;
-        logSoftmaxRow(cols, z, off, invTau, lp);
-        total -= lp[y]!;
-        if (dz) for (let k = 0; k < cols; k++) dz[off + k] = r(ex(lp[k]!) - (k === y ? 1 : 0)) * c;
+        const ls = r(Math.log(expRow(cols, z, off, t, xm, e)));
+        total -= r(xm[y]! - ls);
+        if (!dz) continue;
+        for (let k = 0; k < cols; k++) {
+          const p = ex(r(xm[k]! - ls));
+          const d = k === y ? fma(p, c, -c) : r(p * c);
+          dz[off + k] = t === 1 ? d : r(d / t);
+        }
       }
       return total / rows;
     },
-    mse(rows, cols, z, labels, invTau, dz, gradScale) {
-      const c = (2 * gradScale * invTau) / rows;
+    mse(rows, cols, z, labels, tau, dz, gradScale) {
+      const t = r(tau);
+      const c = r(gradScale / rows);
       let total = 0;
       for (let i = 0; i < rows; i++) {
         const off = i * cols;
         const y = labels[i]!;
         let s = 0;
         for (let k = 0; k < cols; k++) {
-          const d = r(r(z[off + k]! * invTau) - (k === y ? 1 : 0));
+          const d = r(r(z[off + k]! / t) - (k === y ? 1 : 0));
           s = r(s + r(d * d));
-          if (dz) dz[off + k] = d * c;
+          if (!dz) continue;
+          const g = r(c * (2 * d));
+          dz[off + k] = t === 1 ? g : r(g / t);
         }
         total += s;
       }
       return total / rows;
     },
-    logitStats(rows, cols, z, labels, invTau, loss) {
-      const lp = rowScratch(cols);
+    logitStats(rows, cols, z, labels, tau, loss) {
+      const [xm, e] = rowScratch2(cols);
+      const t = r(tau);
       const st: LogitStats = { correct: 0, l2sum: 0, saturated: 0, collapsed: 0, lossSum: 0 };
       for (let i = 0; i < rows; i++) {
         const off = i * cols;
         const y = labels[i]!;
         let sq = 0;
         for (let k = 0; k < cols; k++) {
-          const x = z[off + k]! * invTau;
+          const x = z[off + k]! / tau;
           sq += x * x;
         }
         st.l2sum += Math.sqrt(sq);
-        const arg = logSoftmaxRow(cols, z, off, invTau, lp);
-        if (arg === y) st.correct++;
-        if (ex(lp[arg]!) > 0.999) st.saturated++;
-        if (ex(lp[y]!) === 1) st.collapsed++;
-        if (loss === "ce") st.lossSum -= lp[y]!;
+        const s = expRow(cols, z, off, t, xm, e);
+        const inv = r(1 / s);
+        if (rowArg === y) st.correct++;
+        if (r(e[rowArg]! * inv) > r(0.999)) st.saturated++;
+        if (r(e[y]! * inv) >= 1) st.collapsed++;
+        if (loss === "ce") st.lossSum -= r(xm[y]! - r(Math.log(s)));
         else {
-          let s = 0;
+          let q = 0;
           for (let k = 0; k < cols; k++) {
-            const d = r(r(z[off + k]! * invTau) - (k === y ? 1 : 0));
-            s = r(s + r(d * d));
+            const d = r(r(z[off + k]! / t) - (k === y ? 1 : 0));
+            q = r(q + r(d * d));
           }
-          st.lossSum += s;
+          st.lossSum += q;
         }
       }
       return st;
@@ -256,16 +329,21 @@ export function referenceKernels(dtype: DType): Kernels {
     },
 
     adamw(n, w, g, m, v, lr, beta1, beta2, eps, bc1, bc2, wd) {
-      const a1 = 1 - beta1;
-      const a2 = 1 - beta2;
+      // PyTorch's tensor ops in the release's order, each rounding in the working precision, scalars
+      // rounded to it first: m = fma(g, 1−β1, m·β1); v = fma((1−β2)·g, g, v·β2); w += (−lr·m̂)/(√v̂ + ε)
+      // with m̂ = m/bc1, v̂ = v/bc2; then w = fma(w, −lr·wd, w). f32 fma is fmaf (torch's vectorised add
+      // and addcmul fuse); f64 has no exact fma here, so its fmas round twice.
+      const [B1, A1, B2, A2] = [r(beta1), r(1 - beta1), r(beta2), r(1 - beta2)];
+      const [C1, C2, E, LR, D] = [r(bc1), r(bc2), r(eps), r(-lr), r(-lr * wd)];
       for (let i = 0; i < n; i++) {
         const gi = g[i]!;
-        const mi = r(beta1 * m[i]! + a1 * gi);
-        const vi = r(beta2 * v[i]! + a2 * gi * gi);
+        const mi = fma(gi, A1, r(m[i]! * B1));
+        const vi = fma(r(A2 * gi), gi, r(v[i]! * B2));
         m[i] = mi;
         v[i] = vi;
-        const wi = r(w[i]! - (lr * (mi / bc1)) / (Math.sqrt(vi / bc2) + eps));
-        w[i] = wi - lr * wd * wi;
+        const den = r(r(Math.sqrt(r(vi / C2))) + E);
+        const wi = r(w[i]! + r(r(LR * r(mi / C1)) / den));
+        w[i] = wd === 0 ? wi : fma(wi, D, wi);
       }
     },
   };

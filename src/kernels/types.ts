@@ -14,9 +14,9 @@ export interface LogitStats {
   correct: number;
   /** Σ over rows of ‖z/τ‖₂ */
   l2sum: number;
-  /** rows whose largest softmax(z/τ) probability exceeds 0.999 */
+  /** rows whose largest softmax(z/τ) probability exceeds 0.999 (0.999 rounded to the working precision) */
   saturated: number;
-  /** rows whose correct-class probability is exactly 1.0 in the working precision */
+  /** rows whose correct-class softmax probability is ≥ 1.0 in the working precision (the release's count) */
   collapsed: number;
   /** Σ over rows of the loss (CE: −log p_y; MSE: Σ_k (z_k/τ − onehot_k)²), in the working precision */
   lossSum: number;
@@ -65,18 +65,42 @@ export interface Kernels {
   geluBackward(n: number, x: FArray, gy: FArray, gx: FArray, beta: 0 | 1): void;
 
   /**
-   * Cross-entropy of softmax(z/τ) against labels, mean over rows. Returns the mean loss; when dz is
-   * given, writes dz = gradScale·(softmax(z/τ) − onehot)/τ/rows (overwriting). In f32 every operation
-   * rounds to float32 (log-softmax form: x_k = z_k/τ, m = max x, lse = m + log Σ_k exp(x_k − m) with
-   * the sum in index order, p_k = exp(x_k − lse)), so a correct-class probability can be exactly 1.0
-   * and its gradient exactly 0. f32 exp is math32.ts's expf (≤ 1 ulp); log is float64 log rounded to
-   * float32 (once per row); dz_k is the float64 product (p_k − onehot_k)·(gradScale/τ/rows) rounded.
+   * The MLP's hidden layer in one pass: pre = tA[ia[i], :] + tB[ib[i], :] + bias (gatherAdd2's
+   * arithmetic, not stored), y = GELU(pre) and, when dydx is given, dydx = GELU'(pre) — the bits of
+   * gatherAdd2 followed by geluForward / geluForwardGrad.
    */
-  softmaxCrossEntropy(rows: number, cols: number, z: FArray, labels: Int32Array, invTau: number, dz: FArray | null, gradScale: number): number;
-  /** MSE: mean over rows of Σ_k (z_k/τ − onehot_k)²; dz = gradScale·2(z/τ − onehot)/τ/rows when given. */
-  mse(rows: number, cols: number, z: FArray, labels: Int32Array, invTau: number, dz: FArray | null, gradScale: number): number;
-  /** Measurement statistics of a block of logits; loss is "ce" or "mse". Same log-softmax as above. */
-  logitStats(rows: number, cols: number, z: FArray, labels: Int32Array, invTau: number, loss: "ce" | "mse"): LogitStats;
+  gatherAdd2Gelu(n: number, cols: number, tA: FArray, ia: Int32Array, tB: FArray, ib: Int32Array, bias: FArray, y: FArray, dydx: FArray | null): void;
+  /**
+   * Its backward in one pass: g = gy ⊙ dydx (rounded, as mul); tAGrad[ia[i], :] += g_i and
+   * tBGrad[ib[i], :] += g_i in index order (as scatterAddRows; null skips one); biasGrad = beta·biasGrad
+   * + Σ_rows g (as sumRows; null skips it).
+   */
+  gatherAdd2GeluBackward(n: number, cols: number, gy: FArray, dydx: FArray, ia: Int32Array, ib: Int32Array, tAGrad: FArray | null, tBGrad: FArray | null, biasGrad: FArray | null, beta: 0 | 1): void;
+
+  /**
+   * Cross-entropy of softmax(z/τ) against labels, mean over rows, in PyTorch's order (F.log_softmax,
+   * then the mean of −logp_y): x_k = z_k/τ, m = max x, s = Σ_k exp(x_k − m) summed as torch's
+   * vectorised CPU reduction sums (16 float32 / 8 float64 lanes, then folded in halves; below that,
+   * left to right), logp_k = (x_k − m) − log s. Returns the mean loss (accumulated in float64). When dz
+   * is given, writes (overwriting) log_softmax's and the mean's backward as torch computes them:
+   * c = gradScale/rows, dz_k = exp(logp_k)·c, dz_y = fma(exp(logp_y), c, −c), then dz/τ (torch's
+   * compiled `grad − exp(out)·Σgrad` is a fused multiply-add; f64's rounds twice here). In f32 every
+   * operation rounds to float32 (τ too, first); exp is math32.ts's expf (≤ 1 ulp), log the float64 log
+   * rounded. So a correct-class probability exp(logp_y) is exactly 1.0 only when s rounds to 1, i.e.
+   * when the rivals' summed mass is below half an ulp of 1 — not of the max logit.
+   */
+  softmaxCrossEntropy(rows: number, cols: number, z: FArray, labels: Int32Array, tau: number, dz: FArray | null, gradScale: number): number;
+  /**
+   * MSE: mean over rows of Σ_k (z_k/τ − onehot_k)²; dz = (c·2(z/τ − onehot))/τ with c = gradScale/rows
+   * when given (torch's pow and mean backward), rounded as softmaxCrossEntropy rounds.
+   */
+  mse(rows: number, cols: number, z: FArray, labels: Int32Array, tau: number, dz: FArray | null, gradScale: number): number;
+  /**
+   * Measurement statistics of a block of logits; loss is "ce" or "mse". Probabilities as torch.softmax
+   * computes them: e_k = exp(x_k − m) (the same bits as above), p_k = e_k·(1/s); the loss from the
+   * log-softmax above.
+   */
+  logitStats(rows: number, cols: number, z: FArray, labels: Int32Array, tau: number, loss: "ce" | "mse"): LogitStats;
 
   /** y = softmax over each row of x (rows, cols); for attention. */
   softmaxRows(rows: number, cols: number, x: FArray, y: FArray): void;
@@ -88,9 +112,11 @@ export interface Kernels {
   layerNormBackward(rows: number, cols: number, y: FArray, rstd: FArray, gy: FArray, gx: FArray, beta: 0 | 1): void;
 
   /**
-   * One AdamW step over n parameters, in place: m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
-   * w = w − lr·(m/bc1)/(sqrt(v/bc2) + eps); then the decoupled decay w = w − lr·wd·w.
-   * bc1 = 1 − β1^t and bc2 = 1 − β2^t are passed in. wd = 0 for biases.
+   * One AdamW step over n parameters, in place, as the release's PyTorch loop computes it: m = β1·m +
+   * (1−β1)·g; v = β2·v + (1−β2)·g·g; w = w − lr·(m/bc1)/(sqrt(v/bc2) + eps); then the decoupled decay
+   * w = w − lr·wd·w. bc1 = 1 − β1^t and bc2 = 1 − β2^t are passed in. wd = 0 for biases. Rounding: each
+   * tensor op rounds in the working precision with its scalars rounded first, and the two moment
+   * updates and the decay are fused multiply-adds (torch's vectorised add and addcmul); see reference.ts.
    */
   adamw(n: number, w: FArray, g: FArray, m: FArray, v: FArray, lr: number, beta1: number, beta2: number, eps: number, bc1: number, bc2: number, wd: number): void;
 }

@@ -36,9 +36,11 @@ interface Exports {
   geluForward(n: number, x: number, out: number): void;
   geluForwardGrad(n: number, x: number, y: number, dydx: number): void;
   geluBackward(n: number, x: number, gy: number, gx: number, beta: number): void;
-  softmaxCrossEntropy(rows: number, cols: number, z: number, labels: number, invTau: number, dz: number, gradScale: number): number;
-  mse(rows: number, cols: number, z: number, labels: number, invTau: number, dz: number, gradScale: number): number;
-  logitStats(rows: number, cols: number, z: number, labels: number, invTau: number, loss: number): void;
+  gatherAdd2Gelu(n: number, cols: number, tA: number, ia: number, tB: number, ib: number, bias: number, y: number, dydx: number): void;
+  gatherAdd2GeluBackward(n: number, cols: number, gy: number, dydx: number, ia: number, ib: number, tAGrad: number, tBGrad: number, biasGrad: number, beta: number): void;
+  softmaxCrossEntropy(rows: number, cols: number, z: number, labels: number, tau: number, dz: number, gradScale: number): number;
+  mse(rows: number, cols: number, z: number, labels: number, tau: number, dz: number, gradScale: number): number;
+  logitStats(rows: number, cols: number, z: number, labels: number, tau: number, loss: number): void;
   softmaxRows(rows: number, cols: number, x: number, y: number): void;
   softmaxRowsBackward(rows: number, cols: number, y: number, gy: number, gx: number, beta: number): void;
   layerNorm(rows: number, cols: number, x: number, y: number, mean: number, rstd: number, eps: number): void;
@@ -132,12 +134,19 @@ function wrap(dtype: DType, ex: Exports, arena: Arena): Kernels {
     geluForward: (n, x, out) => ex.geluForward(n, f(x, n, "x"), f(out, n, "out")),
     geluForwardGrad: (n, x, y, dydx) => ex.geluForwardGrad(n, f(x, n, "x"), f(y, n, "y"), f(dydx, n, "dydx")),
     geluBackward: (n, x, gy, gx, beta) => ex.geluBackward(n, f(x, n, "x"), f(gy, n, "gy"), f(gx, n, "gx"), b(beta)),
-    softmaxCrossEntropy: (rows, cols, z, labels, invTau, dz, gradScale) =>
-      ex.softmaxCrossEntropy(rows, cols, f(z, rows * cols, "z"), i(labels, rows, "labels"), invTau, dz ? f(dz, rows * cols, "dz") : 0, gradScale),
-    mse: (rows, cols, z, labels, invTau, dz, gradScale) =>
-      ex.mse(rows, cols, f(z, rows * cols, "z"), i(labels, rows, "labels"), invTau, dz ? f(dz, rows * cols, "dz") : 0, gradScale),
-    logitStats(rows, cols, z, labels, invTau, loss): LogitStats {
-      ex.logitStats(rows, cols, f(z, rows * cols, "z"), i(labels, rows, "labels"), invTau, loss === "ce" ? 0 : 1);
+    gatherAdd2Gelu: (n, cols, tA, ia, tB, ib, bias, y, dydx) =>
+      ex.gatherAdd2Gelu(n, cols, f(tA, 0, "tA"), i(ia, n, "ia"), f(tB, 0, "tB"), i(ib, n, "ib"), f(bias, cols, "bias"), f(y, n * cols, "y"), dydx ? f(dydx, n * cols, "dydx") : 0),
+    gatherAdd2GeluBackward: (n, cols, gy, dydx, ia, ib, tAGrad, tBGrad, biasGrad, beta) =>
+      ex.gatherAdd2GeluBackward(
+        n, cols, f(gy, n * cols, "gy"), f(dydx, n * cols, "dydx"), i(ia, n, "ia"), i(ib, n, "ib"),
+        tAGrad ? f(tAGrad, 0, "tAGrad") : 0, tBGrad ? f(tBGrad, 0, "tBGrad") : 0, biasGrad ? f(biasGrad, cols, "biasGrad") : 0, b(beta),
+      ),
+    softmaxCrossEntropy: (rows, cols, z, labels, tau, dz, gradScale) =>
+      ex.softmaxCrossEntropy(rows, cols, f(z, rows * cols, "z"), i(labels, rows, "labels"), tau, dz ? f(dz, rows * cols, "dz") : 0, gradScale),
+    mse: (rows, cols, z, labels, tau, dz, gradScale) =>
+      ex.mse(rows, cols, f(z, rows * cols, "z"), i(labels, rows, "labels"), tau, dz ? f(dz, rows * cols, "dz") : 0, gradScale),
+    logitStats(rows, cols, z, labels, tau, loss): LogitStats {
+      ex.logitStats(rows, cols, f(z, rows * cols, "z"), i(labels, rows, "labels"), tau, loss === "ce" ? 0 : 1);
       return { correct: stats[0]!, l2sum: stats[1]!, saturated: stats[2]!, collapsed: stats[3]!, lossSum: stats[4]! };
     },
     softmaxRows: (rows, cols, x, y) => ex.softmaxRows(rows, cols, f(x, rows * cols, "x"), f(y, rows * cols, "y")),

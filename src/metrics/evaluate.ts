@@ -1,6 +1,6 @@
 // Evaluation on all pairs: a no-grad forward pass in row chunks (bounded memory), and the logit
 // statistics of the train block and the test block: accuracy, mean loss, Σ‖z/τ‖, saturated rows and
-// collapsed rows (correct-class probability exactly 1.0 in the working precision).
+// collapsed rows (correct-class softmax probability ≥ 1.0 in the working precision, as the release counts).
 
 import type { LogitStats } from "../kernels/types.js";
 import type { Model } from "../models/model.js";
@@ -36,14 +36,14 @@ function accumulate(into: BlockStats, s: LogitStats, rows: number): void {
   into.lossSum += s.lossSum;
 }
 
-function evalBlock(ctx: Ctx, model: Model, set: EvalSet, from: number, to: number, invTau: number, loss: "ce" | "mse", chunk: number): BlockStats {
+function evalBlock(ctx: Ctx, model: Model, set: EvalSet, from: number, to: number, tau: number, loss: "ce" | "mse", chunk: number): BlockStats {
   const out = empty();
   for (let s = from; s < to; s += chunk) {
     const e = Math.min(to, s + chunk);
     const mark = ctx.arena.mark();
     const tape = new Tape(ctx, false);
     const z = model.forward(tape, set.a.subarray(s, e), set.b.subarray(s, e)); // (rows, p)
-    const st = ctx.k.logitStats(e - s, model.classes, z.data, set.y.subarray(s, e), invTau, loss);
+    const st = ctx.k.logitStats(e - s, model.classes, z.data, set.y.subarray(s, e), tau, loss);
     accumulate(out, st, e - s);
     ctx.arena.release(mark);
   }
@@ -53,7 +53,7 @@ function evalBlock(ctx: Ctx, model: Model, set: EvalSet, from: number, to: numbe
 export function evaluate(ctx: Ctx, model: Model, set: EvalSet, tau: number, loss: "ce" | "mse", chunk = 4096): Evaluation {
   const n = set.a.length;
   return {
-    train: evalBlock(ctx, model, set, 0, set.nTrain, 1 / tau, loss, chunk),
-    test: evalBlock(ctx, model, set, set.nTrain, n, 1 / tau, loss, chunk),
+    train: evalBlock(ctx, model, set, 0, set.nTrain, tau, loss, chunk),
+    test: evalBlock(ctx, model, set, set.nTrain, n, tau, loss, chunk),
   };
 }

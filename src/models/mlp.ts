@@ -1,11 +1,12 @@
 // The paper's MLP (SPEC §3): a shared embedding E (p, d); x = [E_a ; E_b]; h = GELU(x·W1 + b1);
 // logits z = h·W2 + b2. The first layer is computed as two gathers from the (p, H) tables
 // E·W1[:d] and E·W1[d:] — the same function at a fraction of the FLOPs (autodiff gives the cheap
-// backward). Init: E, W1, W2 entries N(0,1)/√fan_in (fan_in = d, 2d, H); biases zero.
+// backward), fused with the GELU (one pass each way). Init: E, W1, W2 entries N(0,1)/√fan_in
+// (fan_in = d, 2d, H); biases zero.
 
 import type { Arena } from "../base/arena.js";
 import type { DType } from "../base/dtype.js";
-import { addBias, gatherAdd2, gelu, matmul, rowsView } from "../tensor/ops/index.js";
+import { addBias, gatherAdd2Gelu, matmul, rowsView } from "../tensor/ops/index.js";
 import type { Rng } from "../base/rng.js";
 import type { Tape, Tensor } from "../tensor/tape.js";
 import type { Model } from "./model.js";
@@ -57,8 +58,7 @@ export class Mlp implements Model {
     const W1 = P.tensor("W1"); // (2d, H)
     const tA = matmul(tape, E, rowsView(tape, W1, 0, d)); // (p, H) = E·W1[:d]
     const tB = matmul(tape, E, rowsView(tape, W1, d, d)); // (p, H) = E·W1[d:]
-    const pre = gatherAdd2(tape, tA, a, tB, b, P.tensor("b1")); // (n, H)
-    const h = gelu(tape, pre); // (n, H)
+    const h = gatherAdd2Gelu(tape, tA, a, tB, b, P.tensor("b1")); // (n, H) = GELU(tA[a] + tB[b] + b1)
     return addBias(tape, matmul(tape, h, P.tensor("W2")), P.tensor("b2")); // (n, p)
   }
 }

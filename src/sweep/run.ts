@@ -9,6 +9,7 @@ import { availableParallelism } from "node:os";
 import type { LogRow } from "../base/results.js";
 import { jobCheckpointDir, removeCheckpoints } from "./checkpoints.js";
 import { claimJob, claimNext, heartbeat, ownerId, release, type Claimed } from "./claims.js";
+import { EtaModel } from "./eta.js";
 import { WorkerPool, type TaskOutcome } from "./pool.js";
 import { extendCells, keepsFinalState, pruneSettled } from "./extend.js";
 import { addLiveRows, noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "./record.js";
@@ -174,8 +175,12 @@ async function execute(
   const want = Math.max(1, Math.floor(o.workers ?? availableParallelism()));
   const pool = new WorkerPool(Math.min(want, summary.total - summary.already_done), o.runner);
   // per running job: when it started here, and its first reported step (to measure its step rate)
-  const active = new Map<string, ActiveJob & { startedAt: number; rateFrom: { step: number; at: number } | null }>();
-  const finishedWall: number[] = [];
+  const active = new Map<string, ActiveJob>();
+  // the ETA: the cost model's expected steps for what is left, at the step rate seen here (eta.ts)
+  const etaModel = new EtaModel(pool.size);
+  const settled = new Set(
+    (db.prepare(`SELECT sj.job_id AS id FROM sweep_jobs sj JOIN runs r ON r.job_id = sj.job_id WHERE sj.sweep = ? AND r.status IN ('done', 'failed')`).all(sweep.name) as { id: string }[]).map((r) => r.id),
+  );
   let live: { jobId: string; row: LogRow }[] = [];
   let stopping = false;
   let fatal: string | null = null;
@@ -199,31 +204,10 @@ async function execute(
     const left = summary.total - done - failed - active.size;
     o.onProgress!({
       sweep: sweep.name, total: summary.total, done, failed, running: active.size, left,
-      active: [...active.values()].map(({ startedAt: _s, rateFrom: _r, ...a }) => a),
-      elapsed_s: (now - t0) / 1000, eta_s: eta(now),
+      active: [...active.values()],
+      elapsed_s: (now - t0) / 1000,
+      eta_s: etaModel.eta(sweep.jobs.filter((j) => !settled.has(j.jobId) && !active.has(j.jobId)).map((j) => j.config)),
     });
-  };
-  const eta = (now: number): number | null => {
-    const slots = pool.size;
-    const left = Math.max(0, summary.total - summary.already_done - summary.ran - summary.failed - active.size);
-    if (finishedWall.length > 0) {
-      const mean = finishedWall.reduce((a, b) => a + b, 0) / finishedWall.length;
-      let rest = 0;
-      for (const a of active.values()) rest += Math.max(0, mean - (now - a.startedAt) / 1000);
-      return (rest + left * mean) / slots;
-    }
-    // nothing finished yet: a budget-based upper bound from the running jobs' step rates
-    let worst: number | null = null;
-    let perJob = 0;
-    let n = 0;
-    for (const a of active.values()) {
-      if (a.rateFrom === null || a.step <= a.rateFrom.step) continue;
-      const per = (now - a.rateFrom.at) / 1000 / (a.step - a.rateFrom.step);
-      worst = Math.max(worst ?? 0, per * (a.steps - a.step));
-      perJob += per * a.steps;
-      n++;
-    }
-    return worst === null ? null : worst + (left * perJob) / n / slots;
   };
 
   const hb = setInterval(() => {
@@ -239,8 +223,9 @@ async function execute(
   }, o.heartbeatMs ?? 5000);
 
   const onOutcome = (job: Job, outcome: TaskOutcome): void => {
-    const a = active.get(job.jobId);
     active.delete(job.jobId);
+    etaModel.finish(job.jobId, outcome.kind === "done" ? outcome.result.steps_run : null);
+    if (outcome.kind !== "stopped") settled.add(job.jobId);
     live = live.filter((r) => r.jobId !== job.jobId);
     switch (outcome.kind) {
       case "done": {
@@ -248,7 +233,6 @@ async function execute(
           if (o.keepFinalStates === false || !keepsFinalState(db, job.jobId)) removeCheckpoints(jobCheckpointDir(root, job.jobId));
           summary.ran++;
           summary[outcomeOf(outcome.result)]++;
-          if (a) finishedWall.push((Date.now() - a.startedAt) / 1000);
         }
         return;
       }
@@ -294,8 +278,7 @@ async function execute(
         const job = jobs.get(c.jobId)!;
         const entry = {
           jobId: job.jobId, label: labels.get(job.cellId) ?? job.cellId.slice(0, 12), seed: job.seed,
-          step: 0, steps: job.config.steps, fromStep: 0, startedAt: Date.now(),
-          rateFrom: null as { step: number; at: number } | null,
+          step: 0, steps: job.config.steps, fromStep: 0,
         };
         active.set(job.jobId, entry);
         inflight++;
@@ -309,6 +292,7 @@ async function execute(
               onStarted: (fromStep, rejected) => {
                 entry.fromStep = entry.step = fromStep;
                 noticeRejected(o.onNotice, job.jobId, fromStep, rejected);
+                etaModel.start(job.jobId, job.config, fromStep);
                 try {
                   noteStart(db, job.jobId, owner, fromStep, rejected);
                 } catch {
@@ -318,7 +302,7 @@ async function execute(
               },
               onProgress: (step) => {
                 entry.step = step;
-                if (entry.rateFrom === null && step > entry.fromStep) entry.rateFrom = { step, at: Date.now() };
+                etaModel.progress(job.jobId, step, Date.now() / 1000);
                 emit(false);
               },
               onLog: (row) => live.push({ jobId: job.jobId, row }),

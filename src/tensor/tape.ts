@@ -69,6 +69,18 @@ export class Tape {
     return t.grad;
   }
 
+  /**
+   * The tensor's gradient buffer and the beta for a kernel that writes all of it as a sum of products
+   * (GEMM): a buffer allocated now is left uncleared and overwritten (beta 0), an existing one is
+   * accumulated into (beta 1). The same bits as accumulating onto zeros: such a sum starts at +0 and
+   * can never be −0, so 0 + s = s exactly.
+   */
+  gradForSum(t: Tensor): [FArray, 0 | 1] {
+    if (t.grad) return [t.grad, 1];
+    t.grad = this.ctx.arena.floats(this.ctx.dtype, t.size, false);
+    return [t.grad, 0];
+  }
+
   /** Records a backward closure for an output that needs a gradient. */
   record(out: Tensor, fn: () => void): void {
     if (out.requiresGrad) this.backs.push(fn);

@@ -5,14 +5,23 @@
 
 import type { Kernels } from "../kernels/types.js";
 import type { ParamSet } from "../models/params.js";
-import { matrixNorms, weightNorm } from "../metrics/norms.js";
+import { matrixNorms } from "../metrics/norms.js";
+import { rounder } from "../base/dtype.js";
 
-/** Rescales every weight matrix so that ‖W‖ = target. */
+/**
+ * Rescales every weight matrix by target/(‖W‖ + 1e-12), as the release's clamp does it in PyTorch, every
+ * step rounded in the working precision: per-matrix sums of squares (each accumulated in float64, then
+ * rounded) added in parameter order, sqrt, + 1e-12, and `target / x` as torch evaluates a scalar over a
+ * tensor, (1/x)·target.
+ */
 export function clampNorm(k: Kernels, P: ParamSet, target: number): void {
-  const norm = weightNorm(k, P);
-  if (!(norm > 0)) return;
+  const r = rounder(P.dtype);
+  let sq = 0;
+  for (const e of P.entries) if (e.matrix) sq = r(sq + r(k.sumSquares(e.size, P.slice(P.data, e.name))));
+  if (!(sq > 0)) return;
+  const x = r(r(Math.sqrt(sq)) + r(1e-12));
   const m = P.matrices(P.data);
-  k.scale(m.length, target / norm, m, m, 0);
+  k.scale(m.length, r(r(1 / x) * r(target)), m, m, 0);
 }
 
 export function allocationTheta(theta0: number, gamma: number): number {

@@ -5,6 +5,7 @@
 import type { RunConfig } from "../base/config.js";
 import { makeDataset, type Dataset } from "../data/modular.js";
 import { makeKernels } from "../kernels/index.js";
+import type { Kernels } from "../kernels/types.js";
 import type { EvalSet } from "../metrics/evaluate.js";
 import { arenaMegabytes } from "../base/limits.js";
 import { buildModel } from "../models/index.js";
@@ -12,6 +13,7 @@ import type { Model } from "../models/model.js";
 import { Arena } from "../base/arena.js";
 import { Rng } from "../base/rng.js";
 import type { Ctx } from "../tensor/tape.js";
+import { applyInitFile, readInitFile } from "./init-file.js";
 import type { Snapshot } from "./types.js";
 
 export interface Session {
@@ -39,13 +41,16 @@ function toArena(arena: Arena, src: Int32Array): Int32Array {
   return a;
 }
 
-export function openSession(cfg: RunConfig, seed: number): Session {
+/** wrapKernels: an instrumenting wrapper around the kernels (bench/profile.ts); the same arithmetic. */
+export function openSession(cfg: RunConfig, seed: number, wrapKernels?: (k: Kernels) => Kernels): Session {
   const arena = new Arena(arenaMegabytes(cfg));
-  const k = makeKernels(cfg.kernels, cfg.dtype, arena);
+  const made = makeKernels(cfg.kernels, cfg.dtype, arena);
+  const k = wrapKernels ? wrapKernels(made) : made;
   const ctx: Ctx = { arena, k, dtype: cfg.dtype };
   const built = buildModel(cfg, arena);
   built.init(new Rng(seed, "init"));
   const data = makeDataset(cfg, seed);
+  if (cfg.init_from !== null) applyInitFile(readInitFile(cfg.init_from), cfg.init_from, cfg, built.model.params, data);
   const pick = (idx: Int32Array, src: Int32Array) => Int32Array.from(idx, (i) => src[i]!);
   const order = new Int32Array(data.n);
   order.set(data.train);

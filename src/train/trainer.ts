@@ -11,6 +11,7 @@ import { delayOf, type EventState, observe } from "../metrics/events.js";
 import { evaluate } from "../metrics/evaluate.js";
 import { fourierTopShare } from "../metrics/fourier.js";
 import { matrixNorms, weightNorm } from "../metrics/norms.js";
+import type { Kernels } from "../kernels/types.js";
 import { lossOp } from "../tensor/ops/loss.js";
 import { Tape } from "../tensor/tape.js";
 import { adamwStep } from "./adamw.js";
@@ -41,6 +42,18 @@ export interface RunSeedOptions {
   until?: number;
   /** return the final training state with the result (to continue it later) */
   keepFinal?: boolean;
+  /** after step t (update and intervention done): its training loss; the session's P.grad still holds step t's gradients */
+  onStep?: (t: number, loss: number, s: Session) => void;
+  /** a profiler (bench/profile.ts): wraps the kernels and is told which phase of the loop runs */
+  instrument?: Instrument;
+}
+
+/** Phases of the loop: the step (forward, loss, backward, AdamW), the clamp, evaluation and logging. */
+export type LoopPhase = "step" | "clamp" | "eval";
+
+export interface Instrument {
+  wrapKernels(k: Kernels): Kernels;
+  phase(p: LoopPhase): void;
 }
 
 export type RunSeedOutcome =
@@ -158,7 +171,8 @@ export function runSeed(cfg: RunConfig, seed: number, opts: RunSeedOptions = {})
  */
 export function* seedSteps(cfg: RunConfig, seed: number, opts: RunSeedOptions = {}): Generator<number, RunSeedOutcome, void> {
   const t0 = performance.now();
-  const s = openSession(cfg, seed);
+  const ins = opts.instrument;
+  const s = openSession(cfg, seed, ins ? (k) => ins.wrapKernels(k) : undefined);
   const st: RunState = { step: 0, T_mem: null, T_grok: null, norm_at_fork: null, norm_at_grok: null, log: [], wall_s: 0 };
   if (opts.resume) {
     const r = opts.resume;
@@ -185,14 +199,18 @@ export function* seedSteps(cfg: RunConfig, seed: number, opts: RunSeedOptions = 
       return { stopped: true, snapshot: snapshotOf(s, st) };
     }
     const t = st.step + 1;
+    ins?.phase("step");
     const loss = trainStep(s, t);
     st.step = t;
     if (!Number.isFinite(loss)) {
       diverged = true;
       break;
     }
+    ins?.phase("clamp");
     intervene(s, st, t);
+    opts.onStep?.(t, loss, s);
     if (t === 1 || t % cfg.eval_every === 0 || t === cfg.steps || t === until) {
+      ins?.phase("eval");
       const ev = evaluate(s.ctx, s.model, s.evalSet, cfg.tau, cfg.loss);
       const fired = observe(st, t, ev.train.correct / ev.train.rows, ev.test.correct / ev.test.rows);
       if (fired.grok) st.norm_at_grok = weightNorm(s.ctx.k, s.model.params);

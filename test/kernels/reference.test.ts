@@ -142,9 +142,9 @@ describe("reference softmax cross-entropy and MSE", () => {
     // z/τ = [0, ln 3] → p = [1/4, 3/4]
     const z = new Float64Array([0, Math.log(3) / 2, 0, Math.log(3) / 2]);
     const dz = new Float64Array(4);
-    const loss = k64.softmaxCrossEntropy(2, 2, z, new Int32Array([1, 0]), 2, dz, 1);
+    const loss = k64.softmaxCrossEntropy(2, 2, z, new Int32Array([1, 0]), 0.5, dz, 1);
     expectRel(loss, (-Math.log(0.75) - Math.log(0.25)) / 2, 1e-15);
-    // dz = (p − onehot)·invTau/rows
+    // dz = (p − onehot)/τ/rows
     expectClose(dz, [0.25 / 2 * 2, -0.25 / 2 * 2, -0.75 / 2 * 2, 0.75 / 2 * 2], 1e-15);
   });
   it("softmax collapse: f32 logits [0, 30] give p_y = 1 and dz_y = 0 exactly; f64 does not", () => {
@@ -185,9 +185,9 @@ describe("reference softmax cross-entropy and MSE", () => {
   it("MSE by hand", () => {
     const dz = new Float64Array(4);
     // rows: (z/τ − onehot) = [1, -1] and [0.5, 1]; squares sum 2 and 1.25
-    const loss = k64.mse(2, 2, new Float64Array([0.5, 0, 0.25, 1]), new Int32Array([1, 1]), 2, dz, 1);
+    const loss = k64.mse(2, 2, new Float64Array([0.5, 0, 0.25, 1]), new Int32Array([1, 1]), 0.5, dz, 1);
     expect(loss).toBe((2 + 1.25) / 2);
-    expect(Array.from(dz)).toEqual([2, -2, 1, 2]); // 2·d·invTau/rows
+    expect(Array.from(dz)).toEqual([2, -2, 1, 2]); // 2·d/τ/rows
   });
   it("logitStats by hand", () => {
     // row 0: argmax 1 (label 1, correct); row 1: tie at 0 and 2 → index 0 wins (label 2, wrong)

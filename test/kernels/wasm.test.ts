@@ -251,6 +251,31 @@ for (const dtype of ["f32", "f64"] as const) {
       }
     }));
 
+    if (dtype === "f32") {
+      it("adamw's moment update is one fused rounding, where rounding twice would be wrong", scoped(() => {
+        // β1 = 2⁻²³: 1 − β1 and β1 are exact, m·β1 = c with an odd last bit, g·(1 − β1) = h(1 − 2⁻⁴⁶)
+        // with h half an ulp of c: the fused result is c, float64-then-float32 gives c + ulp
+        const n = 7;
+        const f = Math.fround;
+        const [w1, w2, g, m1, m2, v1, v2] = [0, 1, 2, 3, 4, 5, 6].map(() => arena.floats(dtype, n));
+        const want: number[] = [];
+        for (let i = 0; i < n; i++) {
+          const e = i - 3;
+          const c = f((1 + 3 * 2 ** -23) * 2 ** e);
+          g![i] = f((1 + 2 ** -23) * 2 ** (e - 24));
+          m1![i] = m2![i] = f(c * 2 ** 23);
+          want.push(c);
+          expect(f(g![i]! * f(1 - 2 ** -23) + c)).not.toBe(c);
+        }
+        W.adamw(n, w1!, g!, m1!, v1!, 1e-3, 2 ** -23, 0.999, 1e-8, 1, 1, 1);
+        R.adamw(n, w2!, g!, m2!, v2!, 1e-3, 2 ** -23, 0.999, 1e-8, 1, 1, 1);
+        expect(Array.from(m1!)).toEqual(want);
+        expect(Array.from(m2!)).toEqual(want);
+        same(w1!, w2!);
+        same(v1!, v2!);
+      }));
+    }
+
     it("rejects arrays outside the arena or of the wrong dtype", scoped(() => {
       const a = rand(4);
       const heap = dtype === "f32" ? new Float32Array(4) : new Float64Array(4);

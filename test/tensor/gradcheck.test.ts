@@ -1,6 +1,6 @@
 // Float64 gradient checks of every tensor primitive against central finite differences.
 import { describe, expect, it } from "vitest";
-import { add, addBias, gatherAdd2, gatherRows, gelu, linear, lossOp, matmul, mul, rowsView, scale, sum, sumRowsOp } from "../../src/tensor/ops/index.js";
+import { add, addBias, gatherAdd2, gatherAdd2Gelu, gatherRows, gelu, linear, lossOp, matmul, mul, rowsView, scale, sum, sumRowsOp } from "../../src/tensor/ops/index.js";
 import { Tape, type Tensor } from "../../src/tensor/tape.js";
 import { f64Ctx, gradCheck, indices, param, Rng } from "../helpers/gradcheck.js";
 
@@ -56,6 +56,7 @@ describe("gradient checks (f64, central differences)", () => {
     const ib = indices(ctx, [3, 3, 1, 0, 4, 2]);
     expect(gradCheck(ctx, [tab], (t) => weighted(t, gatherRows(t, tab, ia)))).toBeLessThan(TOL);
     expect(gradCheck(ctx, [tab, tab2, bias], (t) => weighted(t, gatherAdd2(t, tab, ia, tab2, ib, bias)))).toBeLessThan(TOL);
+    expect(gradCheck(ctx, [tab, tab2, bias], (t) => weighted(t, gatherAdd2Gelu(t, tab, ia, tab2, ib, bias)))).toBeLessThan(TOL);
   });
 
   it("row views share gradient storage with their parent", () => {

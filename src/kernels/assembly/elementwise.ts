@@ -3,7 +3,7 @@
 // sums and AdamW run in float64 (column sums in the reference's row order, so they agree bit for bit).
 // Not here: GEMM (gemm.ts), GELU (erf.ts), softmax/losses/layerNorm (softmax.ts).
 
-import { L, SHIFT, at, hi64, ld, lo64, scratchBase, scratchBytes, st } from "./common";
+import { L, SHIFT, at, hi64, join, ld, lo64, scratchBase, scratchBytes, st } from "./common";
 
 export function add(n: i32, a: usize, b: usize, out: usize): void {
   let i = 0;
@@ -162,35 +162,128 @@ export function gatherAdd2(n: i32, cols: i32, tA: usize, ia: usize, tB: usize, i
   return sizeof<float>() == 4 ? f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(x)) : x;
 }
 
-/** AdamW in float64, two elements at a time, rounding what it stores: the reference's order of operations. */
+/**
+ * a·b + c on float64 lanes. f32 build (float32 values in the lanes): the exact a·b plus c, rounded to odd
+ * (TwoSum error → sticky last bit), so that the one rounding to float32 that follows is the fused
+ * result (math32.ts fmaf). f64 build: a·b + c rounded twice, as reference.ts does.
+ */
+// @ts-ignore: decorator
+@inline function fmaPair(a: v128, b: v128, c: v128): v128 {
+  const p = f64x2.mul(a, b);
+  const s = f64x2.add(p, c);
+  if (sizeof<float>() == 8) return s;
+  const bb = f64x2.sub(s, p);
+  const err = f64x2.add(f64x2.sub(p, f64x2.sub(s, bb)), f64x2.sub(c, bb));
+  const zero = i64x2.splat(0);
+  const fix = v128.and(f64x2.ne(err, f64x2.splat(0)), i64x2.eq(v128.and(s, i64x2.splat(1)), zero));
+  const away = i64x2.ge_s(v128.xor(err, s), zero); // err has s's sign: one ulp away from zero
+  return i64x2.add(s, v128.and(v128.bitselect(i64x2.splat(1), i64x2.splat(-1), away), fix));
+}
+
+/** The float-rounded AdamW constants, splatted: β1, 1−β1, β2, 1−β2, bc1, bc2, eps, −lr, −lr·wd. */
+let B1 = f64x2.splat(0), A1 = B1, B2 = B1, A2 = B1, C1 = B1, C2 = B1, EPS = B1, NLR = B1, DEC = B1;
+
+/** AdamW on two elements (float64 lanes), the reference's order of operations and roundings. */
+// @ts-ignore: decorator
+@inline function adamPair(w: v128, g: v128, m: v128, v: v128, out: usize, wd: bool): v128 {
+  const mi = roundPair(fmaPair(g, A1, roundPair(f64x2.mul(m, B1))));
+  const vi = roundPair(fmaPair(roundPair(f64x2.mul(A2, g)), g, roundPair(f64x2.mul(v, B2))));
+  v128.store(out, mi);
+  v128.store(out, vi, 16);
+  const den = roundPair(f64x2.add(roundPair(f64x2.sqrt(roundPair(f64x2.div(vi, C2)))), EPS));
+  const step = roundPair(f64x2.div(roundPair(f64x2.mul(NLR, roundPair(f64x2.div(mi, C1)))), den));
+  const wi = roundPair(f64x2.add(w, step));
+  return wd ? roundPair(fmaPair(wi, DEC, wi)) : wi;
+}
+
+/** The float32 constants, splatted over f32x4 (f32 build). */
+let B1f = f32x4.splat(0), A1f = B1f, B2f = B1f, A2f = B1f, C1f = B1f, C2f = B1f, EPSf = B1f, NLRf = B1f, DECf = B1f;
+let mOut = f32x4.splat(0), vOut = mOut;
+
+/** fma over four float32 lanes: two float64 pairs rounded to odd, then one rounding each (fmaPair). */
+// @ts-ignore: decorator
+@inline function fma4(a: v128, b: v128, c: v128): v128 {
+  return join(fmaPair(lo64(a), lo64(b), lo64(c)), fmaPair(hi64(a), hi64(b), hi64(c)));
+}
+
+/**
+ * AdamW on four float32 lanes (f32 build): the reference's operations, plain ones as f32x4 ops (IEEE
+ * float32, the same as rounding the float64 result) and the fused ones through fma4. New m and v are
+ * left in mOut and vOut; returns the new w.
+ */
+// @ts-ignore: decorator
+@inline function adam4(w: v128, g: v128, m: v128, v: v128, wd: bool): v128 {
+  const mi = fma4(g, A1f, f32x4.mul(m, B1f));
+  const vi = fma4(f32x4.mul(A2f, g), g, f32x4.mul(v, B2f));
+  mOut = mi;
+  vOut = vi;
+  const den = f32x4.add(f32x4.sqrt(f32x4.div(vi, C2f)), EPSf);
+  const wi = f32x4.add(w, f32x4.div(f32x4.mul(NLRf, f32x4.div(mi, C1f)), den));
+  return wd ? fma4(wi, DECf, wi) : wi;
+}
+
+/** AdamW in the f32 build, four elements at a time; the tail through the same code on splatted lanes. */
+function adamw32(n: i32, w: usize, g: usize, m: usize, v: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, bc1: f64, bc2: f64, wd: f64): void {
+  B1f = f32x4.splat(<f32>beta1);
+  A1f = f32x4.splat(<f32>(1 - beta1));
+  B2f = f32x4.splat(<f32>beta2);
+  A2f = f32x4.splat(<f32>(1 - beta2));
+  C1f = f32x4.splat(<f32>bc1);
+  C2f = f32x4.splat(<f32>bc2);
+  EPSf = f32x4.splat(<f32>eps);
+  NLRf = f32x4.splat(<f32>-lr);
+  DECf = f32x4.splat(<f32>(-lr * wd));
+  const decay = wd != 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const wi = adam4(v128.load(at(w, i)), v128.load(at(g, i)), v128.load(at(m, i)), v128.load(at(v, i)), decay);
+    v128.store(at(m, i), mOut);
+    v128.store(at(v, i), vOut);
+    v128.store(at(w, i), wi);
+  }
+  for (; i < n; i++) {
+    const wi = adam4(f32x4.splat(<f32>ld(w, i)), f32x4.splat(<f32>ld(g, i)), f32x4.splat(<f32>ld(m, i)), f32x4.splat(<f32>ld(v, i)), decay);
+    st(m, i, <float>f32x4.extract_lane(mOut, 0));
+    st(v, i, <float>f32x4.extract_lane(vOut, 0));
+    st(w, i, <float>f32x4.extract_lane(wi, 0));
+  }
+}
+
+/**
+ * AdamW, rounding every op to float as the reference does (PyTorch's tensor ops; see reference.ts):
+ * f32 four elements at a time (adamw32); f64 two at a time in float64 lanes, the odd tail element
+ * through the same pair code.
+ */
 export function adamw(
   n: i32, w: usize, g: usize, m: usize, v: usize,
   lr: f64, beta1: f64, beta2: f64, eps: f64, bc1: f64, bc2: f64, wd: f64,
 ): void {
-  const a1 = 1 - beta1;
-  const a2 = 1 - beta2;
-  const lrwd = lr * wd;
-  const B1 = f64x2.splat(beta1), A1 = f64x2.splat(a1), B2 = f64x2.splat(beta2), A2 = f64x2.splat(a2);
-  const LR = f64x2.splat(lr), BC1 = f64x2.splat(bc1), BC2 = f64x2.splat(bc2), EPS = f64x2.splat(eps);
-  const LRWD = f64x2.splat(lrwd);
+  if (sizeof<float>() == 4) {
+    adamw32(n, w, g, m, v, lr, beta1, beta2, eps, bc1, bc2, wd);
+    return;
+  }
+  B1 = f64x2.splat(<f64><float>beta1);
+  A1 = f64x2.splat(<f64><float>(1 - beta1));
+  B2 = f64x2.splat(<f64><float>beta2);
+  A2 = f64x2.splat(<f64><float>(1 - beta2));
+  C1 = f64x2.splat(<f64><float>bc1);
+  C2 = f64x2.splat(<f64><float>bc2);
+  EPS = f64x2.splat(<f64><float>eps);
+  NLR = f64x2.splat(<f64><float>-lr);
+  DEC = f64x2.splat(<f64><float>(-lr * wd));
+  const decay = wd != 0;
+  const mv = scratchBase;
   let i = 0;
   for (; i + 2 <= n; i += 2) {
-    const gi = loadPair(at(g, i));
-    const mi = roundPair(f64x2.add(f64x2.mul(B1, loadPair(at(m, i))), f64x2.mul(A1, gi)));
-    const vi = roundPair(f64x2.add(f64x2.mul(B2, loadPair(at(v, i))), f64x2.mul(f64x2.mul(A2, gi), gi)));
-    storePair(at(m, i), mi);
-    storePair(at(v, i), vi);
-    const step = f64x2.div(f64x2.mul(LR, f64x2.div(mi, BC1)), f64x2.add(f64x2.sqrt(f64x2.div(vi, BC2)), EPS));
-    const wi = roundPair(f64x2.sub(loadPair(at(w, i)), step));
-    storePair(at(w, i), f64x2.sub(wi, f64x2.mul(LRWD, wi)));
+    const wi = adamPair(loadPair(at(w, i)), loadPair(at(g, i)), loadPair(at(m, i)), loadPair(at(v, i)), mv, decay);
+    storePair(at(m, i), v128.load(mv));
+    storePair(at(v, i), v128.load(mv, 16));
+    storePair(at(w, i), wi);
   }
-  for (; i < n; i++) {
-    const gi = <f64>ld(g, i);
-    const mi = <float>(beta1 * <f64>ld(m, i) + a1 * gi);
-    const vi = <float>(beta2 * <f64>ld(v, i) + a2 * gi * gi);
-    st(m, i, mi);
-    st(v, i, vi);
-    const wi = <f64><float>(<f64>ld(w, i) - (lr * (<f64>mi / bc1)) / (Math.sqrt(<f64>vi / bc2) + eps));
-    st(w, i, <float>(wi - lrwd * wi));
+  if (i < n) {
+    const wi = adamPair(f64x2.splat(<f64>ld(w, i)), f64x2.splat(<f64>ld(g, i)), f64x2.splat(<f64>ld(m, i)), f64x2.splat(<f64>ld(v, i)), mv, decay);
+    st(m, i, <float>f64x2.extract_lane(v128.load(mv), 0));
+    st(v, i, <float>f64x2.extract_lane(v128.load(mv, 16), 0));
+    st(w, i, <float>f64x2.extract_lane(wi, 0));
   }
 }

@@ -6,4 +6,5 @@ export { init } from "./common";
 export { gemm } from "./gemm";
 export { add, mul, scale, addRowVec, sumRows, sumSquares, gatherRows, scatterAddRows, gatherAdd2, adamw } from "./elementwise";
 export { geluForward, geluForwardGrad, geluBackward } from "./gelu";
+export { gatherAdd2Gelu, gatherAdd2GeluBackward } from "./hidden";
 export { softmaxCrossEntropy, mse, logitStats, softmaxRows, softmaxRowsBackward, layerNorm, layerNormBackward } from "./softmax";

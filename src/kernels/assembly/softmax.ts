@@ -1,9 +1,9 @@
 // Softmax-family kernels for the wasm backend: cross-entropy and MSE with their gradients, the logit
-// statistics, row softmax and LayerNorm, in the reference's exact order of operations: float ops round
-// in `float`, sums run in index order; f32 exp is math32.ts's expf (so f32 agrees with reference.ts bit
-// for bit, up to float64 log's last ulp before rounding), f64 exp is vexp (within an ulp or two). Only
-// the cross-entropy exps are vectorised (in chunks through scratch). softmaxRows/layerNorm are scalar
-// loops with float64 exp rounded to float.
+// statistics, row softmax and LayerNorm, in the reference's exact order of operations (PyTorch's
+// log_softmax order, its lane-wise sums; see types.ts): float ops round in `float`; f32 exp is
+// math32.ts's expf (so f32 agrees with reference.ts bit for bit, up to float64 log's last ulp before
+// rounding), f64 exp is vexp (within an ulp or two). Only the cross-entropy exps are vectorised (in
+// chunks through scratch). softmaxRows/layerNorm are scalar loops with float64 exp rounded to float.
 
 import { L, at, hi64, join, ld, lo64, scratchBase, st } from "./common";
 import { expf1, vexpf } from "./math32";
@@ -24,34 +24,38 @@ const EXP_MIN = memory.data<f64>([-700]);
 }
 
 /**
- * buf[k] = exp(float(z_k·invTau) − shift) for k < n (n ≤ CHUNK): f32 with expf (math32.ts) on f32x4,
- * the tail through a padded vector (buf has room for it); f64 with vexp, float64 throughout.
+ * buf[k] = exp((float(z_k/tau) − m) − ls) for k < n (n ≤ CHUNK), each step rounded to float: f32 with
+ * expf (math32.ts) on f32x4, the tail through a padded vector (buf has room for it); f64 with vexp.
+ * tau is a float value; ls = 0 leaves x − m as it is.
  */
-function expChunk(z: usize, n: i32, invTau: f64, shift: float, buf: usize): void {
+function expChunk(z: usize, n: i32, tau: f64, m: float, ls: float, buf: usize): void {
   let k = 0;
   if (sizeof<float>() == 4) {
-    const sv = f32x4.splat(<f32>shift);
-    const tv = f64x2.splat(invTau);
-    if (invTau == 1) {
-      for (; k + 4 <= n; k += 4) v128.store(at(buf, k), vexpf(f32x4.sub(v128.load(at(z, k)), sv)));
+    const mv = f32x4.splat(<f32>m);
+    const lv = f32x4.splat(<f32>ls);
+    const tv = f64x2.splat(tau);
+    if (tau == 1) {
+      for (; k + 4 <= n; k += 4) v128.store(at(buf, k), vexpf(f32x4.sub(f32x4.sub(v128.load(at(z, k)), mv), lv)));
     } else {
       for (; k + 4 <= n; k += 4) {
         const zv = v128.load(at(z, k));
-        v128.store(at(buf, k), vexpf(f32x4.sub(join(f64x2.mul(lo64(zv), tv), f64x2.mul(hi64(zv), tv)), sv)));
+        const xv = join(f64x2.div(lo64(zv), tv), f64x2.div(hi64(zv), tv));
+        v128.store(at(buf, k), vexpf(f32x4.sub(f32x4.sub(xv, mv), lv)));
       }
     }
     if (k < n) {
       const t = at(buf, k);
       v128.store(t, i32x4.splat(0));
-      for (let j = k; j < n; j++) st(buf, j, scaled(z, j, invTau));
-      v128.store(t, vexpf(f32x4.sub(v128.load(t), sv)));
+      for (let j = k; j < n; j++) st(buf, j, scaled(z, j, tau));
+      v128.store(t, vexpf(f32x4.sub(f32x4.sub(v128.load(t), mv), lv)));
     }
     return;
   }
-  const tv = f64x2.splat(invTau);
-  const sv = f64x2.splat(<f64>shift);
-  for (; k + 2 <= n; k += 2) v128.store(at(buf, k), exp2(f64x2.sub(f64x2.mul(v128.load(at(z, k)), tv), sv)));
-  for (; k < n; k++) st(buf, k, <float>Math.exp(<f64>(<float>(<f64>ld(z, k) * invTau) - shift)));
+  const tv = f64x2.splat(tau);
+  const mv = f64x2.splat(<f64>m);
+  const lv = f64x2.splat(<f64>ls);
+  for (; k + 2 <= n; k += 2) v128.store(at(buf, k), exp2(f64x2.sub(f64x2.sub(f64x2.div(v128.load(at(z, k)), tv), mv), lv)));
+  for (; k < n; k++) st(buf, k, <float>Math.exp(<f64>(scaled(z, k, tau) - m - ls)));
 }
 
 /** exp in the working precision for one value: expf (f32) or Math.exp (f64). */
@@ -61,20 +65,20 @@ function expChunk(z: usize, n: i32, invTau: f64, shift: float, buf: usize): void
   return <float>Math.exp(<f64>x);
 }
 
-/** z_k·invTau rounded to float. */
+/** z_k/tau rounded to float (tau a float value: the division is float division). */
 // @ts-ignore: decorator
-@inline function scaled(zr: usize, k: i32, invTau: f64): float {
-  return <float>(<f64>ld(zr, k) * invTau);
+@inline function scaled(zr: usize, k: i32, tau: f64): float {
+  return <float>(<f64>ld(zr, k) / tau);
 }
 
-/** max_k z_k·invTau and its first index, packed: returns the max, argmax via the global. */
+/** max_k z_k/tau and its first index, packed: returns the max, argmax via the global. */
 let argmaxOut: i32 = 0;
-function rowMax(cols: i32, zr: usize, invTau: f64): float {
-  if (sizeof<float>() == 4 && invTau == 1 && cols >= 8) return rowMaxUnit32(cols, zr);
+function rowMax(cols: i32, zr: usize, tau: f64): float {
+  if (sizeof<float>() == 4 && tau == 1 && cols >= 8) return rowMaxUnit32(cols, zr);
   let m = <float>-Infinity;
   let arg = 0;
   for (let k = 0; k < cols; k++) {
-    const x = scaled(zr, k, invTau);
+    const x = scaled(zr, k, tau);
     if (x > m) {
       m = x;
       arg = k;
@@ -85,7 +89,7 @@ function rowMax(cols: i32, zr: usize, invTau: f64): float {
 }
 
 /**
- * rowMax for f32 and invTau = 1, vectorised with the same result: the largest value M (pmax skips NaN,
+ * rowMax for f32 and tau = 1, vectorised with the same result: the largest value M (pmax skips NaN,
  * as `x > m` does), then its first index; m is the value found there (so ±0 comes out as the scalar
  * loop would have it), and a row without any value above −∞ gives (−∞, 0).
  */
@@ -111,25 +115,70 @@ function rowMaxUnit32(cols: i32, zr: usize): float {
   return <float>load<f32>(zr + (<usize>a << 2));
 }
 
-/** lse = m + log Σ exp(x_k − m), every step rounded to float, summed in index order. */
-function rowLse(cols: i32, zr: usize, invTau: f64, m: float): float {
-  const buf = scratchBase + 64;
-  let s: float = 0;
-  for (let k0 = 0; k0 < cols; k0 += CHUNK) {
-    const n = min(CHUNK, cols - k0);
-    expChunk(at(zr, k0), n, invTau, m, buf);
-    for (let k = 0; k < n; k++) s += ld(buf, k);
-  }
-  return m + <float>Math.log(<f64>s);
+/** Lanes of PyTorch's vectorised CPU sum (AVX-512): 16 float32 or 8 float64, four v128 either way. */
+// @ts-ignore: decorator
+@inline const LANES: i32 = sizeof<float>() == 4 ? 16 : 8;
+/** The lane accumulators, after the exp chunk buffer in scratch. */
+// @ts-ignore: decorator
+@inline function accBase(): usize {
+  return scratchBase + 64 + (<usize>(CHUNK + 8) << 3);
 }
 
-/** dz_k = float(float64(p_k − onehot_k)·c), p_k = float(exp(x_k − lse)), for one row. */
-function gradRow(cols: i32, zr: usize, y: i32, invTau: f64, lse: float, c: f64, dr: usize): void {
+/**
+ * s = Σ_k exp(x_k − m) in torch's lane order (reference.ts laneSum): below LANES terms left to right,
+ * otherwise lane j sums terms j, j + LANES, …, and the lanes fold in halves.
+ */
+function rowSum(cols: i32, zr: usize, tau: f64, m: float): float {
+  const buf = scratchBase + 64;
+  if (cols < LANES) {
+    expChunk(zr, cols, tau, m, 0, buf);
+    let s = ld(buf, 0);
+    for (let k = 1; k < cols; k++) s += ld(buf, k);
+    return s;
+  }
+  const acc = accBase();
+  for (let q = 0; q < 4; q++) v128.store(acc + (<usize>q << 4), i32x4.splat(0));
+  for (let k0 = 0; k0 < cols; k0 += CHUNK) {
+    const n = min(CHUNK, cols - k0);
+    expChunk(at(zr, k0), n, tau, m, 0, buf);
+    let k = 0;
+    for (; k + LANES <= n; k += LANES) {
+      for (let q = 0; q < 4; q++) {
+        const a = acc + (<usize>q << 4);
+        v128.store(a, v128.add<float>(v128.load(a), v128.load(at(buf, k) + (<usize>q << 4))));
+      }
+    }
+    for (; k < n; k++) st(acc, k % LANES, ld(acc, k % LANES) + ld(buf, k));
+  }
+  for (let w = LANES >> 1; w >= 1; w >>= 1) for (let j = 0; j < w; j++) st(acc, j, ld(acc, j) + ld(acc, j + w));
+  return ld(acc, 0);
+}
+
+/**
+ * a·b + c rounded once to float32 for float32 a, b, c (the exact product plus c rounded to odd, then to
+ * float32: math32.ts fmaf); in the f64 build a·b + c rounded twice, as reference.ts.
+ */
+function fmaS(a: f64, b: f64, c: f64): float {
+  const p = a * b;
+  let s = p + c;
+  if (sizeof<float>() == 8) return <float>s;
+  const bb = s - p;
+  const err = (p - (s - bb)) + (c - bb);
+  let bits = reinterpret<i64>(s);
+  if (err != 0 && (bits & 1) == 0) bits += (reinterpret<i64>(err) ^ bits) >= 0 ? 1 : -1;
+  return <float>reinterpret<f64>(bits);
+}
+
+/**
+ * dz_k = float(p_k·c), dz_y = fma(p_y, c, −c), p_k = exp((x_k − m) − ls), then dz/tau when
+ * tau ≠ 1, for one row (c a float value).
+ */
+function gradRow(cols: i32, zr: usize, y: i32, tau: f64, m: float, ls: float, c: f64, dr: usize): void {
   const buf = scratchBase + 64;
   const cv = f64x2.splat(c);
   for (let k0 = 0; k0 < cols; k0 += CHUNK) {
     const n = min(CHUNK, cols - k0);
-    expChunk(at(zr, k0), n, invTau, lse, buf);
+    expChunk(at(zr, k0), n, tau, m, ls, buf);
     const d = at(dr, k0);
     let k = 0;
     for (; k + L <= n; k += L) {
@@ -137,49 +186,59 @@ function gradRow(cols: i32, zr: usize, y: i32, invTau: f64, lse: float, c: f64, 
       v128.store(at(d, k), sizeof<float>() == 4 ? join(f64x2.mul(lo64(p), cv), f64x2.mul(hi64(p), cv)) : f64x2.mul(p, cv));
     }
     for (; k < n; k++) st(d, k, <float>(<f64>ld(buf, k) * c));
-    if (y >= k0 && y < k0 + n) st(d, y - k0, <float>(<f64>(ld(buf, y - k0) - 1) * c));
+    if (y >= k0 && y < k0 + n) st(d, y - k0, fmaS(<f64>ld(buf, y - k0), c, -c));
   }
+  if (tau != 1) for (let k = 0; k < cols; k++) st(dr, k, <float>(<f64>ld(dr, k) / tau));
 }
 
 export function softmaxCrossEntropy(
-  rows: i32, cols: i32, z: usize, labels: usize, invTau: f64, dz: usize, gradScale: f64,
+  rows: i32, cols: i32, z: usize, labels: usize, tau: f64, dz: usize, gradScale: f64,
 ): f64 {
-  const c = (gradScale * invTau) / <f64>rows;
+  const t = <f64><float>tau;
+  const c = <f64><float>(gradScale / <f64>rows);
   let total: f64 = 0;
   for (let i = 0; i < rows; i++) {
     const zr = z + ((<usize>(i * cols)) * sizeof<float>());
     const y = load<i32>(labels + (<usize>i << 2));
-    const lse = rowLse(cols, zr, invTau, rowMax(cols, zr, invTau));
-    total -= <f64>(scaled(zr, y, invTau) - lse);
-    if (dz) gradRow(cols, zr, y, invTau, lse, c, dz + ((<usize>(i * cols)) * sizeof<float>()));
+    const m = rowMax(cols, zr, t);
+    const ls = <float>Math.log(<f64>rowSum(cols, zr, t, m));
+    total -= <f64>(scaled(zr, y, t) - m - ls);
+    if (dz) gradRow(cols, zr, y, t, m, ls, c, dz + ((<usize>(i * cols)) * sizeof<float>()));
   }
   return total / <f64>rows;
 }
 
-/** Σ_k (z_k·invTau − onehot_k)² for one row, accumulated in float. */
-function mseRow(cols: i32, zr: usize, y: i32, invTau: f64, dr: usize, c: f64): float {
+/** Σ_k (z_k/tau − onehot_k)² for one row, accumulated in float; dz_k = float(c·2d_k), then /tau. */
+function mseRow(cols: i32, zr: usize, y: i32, tau: f64, dr: usize, c: f64): float {
   let s: float = 0;
   for (let k = 0; k < cols; k++) {
-    const x = scaled(zr, k, invTau);
+    const x = scaled(zr, k, tau);
     const d: float = k == y ? x - 1 : x;
     s += d * d;
-    if (dr) st(dr, k, <float>(<f64>d * c));
+    if (!dr) continue;
+    const g = <float>(c * <f64>(d * 2));
+    st(dr, k, tau == 1 ? g : <float>(<f64>g / tau));
   }
   return s;
 }
 
-export function mse(rows: i32, cols: i32, z: usize, labels: usize, invTau: f64, dz: usize, gradScale: f64): f64 {
-  const c = (2 * gradScale * invTau) / <f64>rows;
+export function mse(rows: i32, cols: i32, z: usize, labels: usize, tau: f64, dz: usize, gradScale: f64): f64 {
+  const t = <f64><float>tau;
+  const c = <f64><float>(gradScale / <f64>rows);
   let total: f64 = 0;
   for (let i = 0; i < rows; i++) {
     const off = (<usize>(i * cols)) * sizeof<float>();
-    total += <f64>mseRow(cols, z + off, load<i32>(labels + (<usize>i << 2)), invTau, dz ? dz + off : 0, c);
+    total += <f64>mseRow(cols, z + off, load<i32>(labels + (<usize>i << 2)), t, dz ? dz + off : 0, c);
   }
   return total / <f64>rows;
 }
 
-/** Writes [correct, l2sum, saturated, collapsed, lossSum] as float64 at the scratch base; loss 0 = CE, 1 = MSE. */
-export function logitStats(rows: i32, cols: i32, z: usize, labels: usize, invTau: f64, loss: i32): void {
+/**
+ * Writes [correct, l2sum, saturated, collapsed, lossSum] as float64 at the scratch base; loss 0 = CE,
+ * 1 = MSE. Probabilities as torch.softmax: exp(x_k − m)·float(1/s).
+ */
+export function logitStats(rows: i32, cols: i32, z: usize, labels: usize, tau: f64, loss: i32): void {
+  const t = <f64><float>tau;
   let correct = 0, saturated = 0, collapsed = 0;
   let l2sum: f64 = 0, lossSum: f64 = 0;
   for (let i = 0; i < rows; i++) {
@@ -187,19 +246,19 @@ export function logitStats(rows: i32, cols: i32, z: usize, labels: usize, invTau
     const y = load<i32>(labels + (<usize>i << 2));
     let sq: f64 = 0;
     for (let k = 0; k < cols; k++) {
-      const x = <f64>ld(zr, k) * invTau;
+      const x = <f64>ld(zr, k) / tau;
       sq += x * x;
     }
     l2sum += Math.sqrt(sq);
-    const m = rowMax(cols, zr, invTau);
+    const m = rowMax(cols, zr, t);
     const arg = argmaxOut;
-    const lse = rowLse(cols, zr, invTau, m);
+    const s = rowSum(cols, zr, t, m);
+    const inv = <f64><float>(1 / <f64>s);
     if (arg == y) correct++;
-    if (<f64>expS(m - lse) > 0.999) saturated++;
-    const lpy = scaled(zr, y, invTau) - lse;
-    if (expS(lpy) == 1) collapsed++;
-    if (loss == 0) lossSum -= <f64>lpy;
-    else lossSum += <f64>mseRow(cols, zr, y, invTau, 0, 0);
+    if (<float>(<f64>expS(scaled(zr, arg, t) - m) * inv) > <float>0.999) saturated++;
+    if (<float>(<f64>expS(scaled(zr, y, t) - m) * inv) >= 1) collapsed++;
+    if (loss == 0) lossSum -= <f64>(scaled(zr, y, t) - m - <float>Math.log(<f64>s));
+    else lossSum += <f64>mseRow(cols, zr, y, t, 0, 0);
   }
   const out = scratchBase;
   store<f64>(out, <f64>correct);

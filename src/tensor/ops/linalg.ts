@@ -18,10 +18,14 @@ export function matmul(tape: Tape, a: Tensor, b: Tensor, transB = false): Tensor
   tape.k.gemm(false, transB, M, N, K, a.data, b.data, c.data, 0);
   tape.record(c, () => {
     const gc = c.grad!;
-    if (a.requiresGrad) tape.k.gemm(false, !transB, M, K, N, gc, b.data, tape.grad(a), 1); // dA = dC·Bᵀ (or dC·B)
+    if (a.requiresGrad) {
+      const [ga, beta] = tape.gradForSum(a);
+      tape.k.gemm(false, !transB, M, K, N, gc, b.data, ga, beta); // dA = dC·Bᵀ (or dC·B)
+    }
     if (b.requiresGrad) {
-      if (transB) tape.k.gemm(true, false, N, K, M, gc, a.data, tape.grad(b), 1); // dB (N,K) = dCᵀ·A
-      else tape.k.gemm(true, false, K, N, M, a.data, gc, tape.grad(b), 1); // dB (K,N) = Aᵀ·dC
+      const [gb, beta] = tape.gradForSum(b);
+      if (transB) tape.k.gemm(true, false, N, K, M, gc, a.data, gb, beta); // dB (N,K) = dCᵀ·A
+      else tape.k.gemm(true, false, K, N, M, a.data, gc, gb, beta); // dB (K,N) = Aᵀ·dC
     }
   });
   return c;

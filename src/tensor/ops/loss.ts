@@ -12,7 +12,7 @@ export function lossOp(tape: Tape, kind: LossKind, z: Tensor, labels: Int32Array
   const out = tape.out([1], z);
   const dz = out.requiresGrad ? tape.ctx.arena.floats(tape.ctx.dtype, z.size, false) : null;
   const f = kind === "ce" ? tape.k.softmaxCrossEntropy : tape.k.mse;
-  out.data[0] = f.call(tape.k, rows, cols, z.data, labels, 1 / tau, dz, 1);
+  out.data[0] = f.call(tape.k, rows, cols, z.data, labels, tau, dz, 1);
   tape.record(out, () => tape.k.scale(z.size, out.grad![0]!, dz!, tape.grad(z), 1));
   return out;
 }

@@ -1,0 +1,40 @@
+// `grokscale plan` end to end (the compiled CLI, as `npm test` builds it first): with a given rate the
+// hours are the cost model's expected seed-steps times that rate; with a short calibration run it
+// measures and reports its rate; bad flags give one error line naming the flag.
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { presetJobs } from "../../src/cli/plan.js";
+import { planJobs, scaledRates } from "../../src/experiments/plan.js";
+import { resolveConfig } from "../../src/base/config.js";
+
+const cli = (args: string[]) => spawnSync(process.execPath, ["bin/grokscale.js", "plan", ...args], { encoding: "utf8", timeout: 120_000 });
+
+describe("grokscale plan", () => {
+  it("--ms-per-step: hours from the given rate, per experiment and in total", () => {
+    const r = cli(["--preset", "quick", "--ms-per-step", "4", "--workers", "2", "--machines", "2", "--json"]);
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    const want = planJobs(presetJobs("quick"), scaledRates(resolveConfig({ p: 59 }), 4, 8, 2));
+    expect(out.total.jobs).toBe(want.total.jobs);
+    expect(out.total.hours).toBeCloseTo(want.total.hours!, 9);
+    expect(out.experiments.map((e: { experiment: string }) => e.experiment)).toEqual(want.experiments.map((e) => e.experiment));
+    expect(out.cpu.cores).toBeGreaterThan(0);
+  });
+
+  it("calibrates on a short run and prints a table", () => {
+    const r = cli(["--preset", "mini", "--calibration-steps", "50", "--workers", "1"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/plan: preset mini, \d+ jobs, 1 workers/);
+    expect(r.stdout).toMatch(/rate: measured now: p59 f32 [\d.]+ ms per seed-step/);
+    expect(r.stdout).toMatch(/^total\s+\d+/m);
+  }, 120_000);
+
+  it("bad flags: one line naming the flag", () => {
+    for (const [args, flag] of [[["--preset", "quick", "--ms-per-step", "-1"], "--ms-per-step"], [["--preset", "quick", "--calibration-steps", "30"], "--calibration-steps"], [["--preset", "nope", "--ms-per-step", "1"], "nope"]] as const) {
+      const r = cli([...args]);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toContain(flag);
+    }
+  });
+});

@@ -1,0 +1,53 @@
+// Loads the PyTorch oracle's fixture (test/fixtures/oracle, written by scripts/torch-oracle.py) and
+// replays a case with grokscale's trainer from the same init file, recording what the fixture holds:
+// each step's loss and per-matrix gradient norms, the weights after the first steps and at the end.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { resolveConfig } from "../../src/base/config.js";
+import { runSeed } from "../../src/train/trainer.js";
+
+export const FIXTURES = join(import.meta.dirname, "..", "fixtures", "oracle");
+
+export interface OracleStep {
+  loss: number;
+  grad_norms: Record<string, number>;
+}
+
+export interface OracleCase {
+  torch: string;
+  config: Record<string, unknown>;
+  steps: OracleStep[];
+  final: Record<string, number[]>;
+  weights_after: Record<string, Record<string, number[]>>;
+}
+
+export function loadCase(name: string): OracleCase {
+  return JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), "utf8")) as OracleCase;
+}
+
+export interface Replay {
+  steps: OracleStep[];
+  final: Record<string, number[]>;
+  weightsAfter: Record<string, Record<string, number[]>>;
+}
+
+/** Runs the case's config (init file resolved inside the fixture folder) and records the trajectory. */
+export function replay(name: string, kernels: "wasm" | "reference" = "wasm"): Replay {
+  const c = loadCase(name);
+  const cfg = resolveConfig({ ...c.config, init_from: join(FIXTURES, `${name}.init.json`), kernels });
+  const steps: OracleStep[] = [];
+  const weightsAfter: Record<string, Record<string, number[]>> = {};
+  const out = runSeed(cfg, 0, {
+    onStep: (t, loss, s) => {
+      const P = s.model.params;
+      const grad_norms: Record<string, number> = {};
+      for (const e of P.entries) if (e.matrix) grad_norms[e.name] = Math.sqrt(s.ctx.k.sumSquares(e.size, P.slice(P.grad, e.name)));
+      steps.push({ loss, grad_norms });
+      if (c.weights_after[String(t)] || t === cfg.steps) {
+        weightsAfter[String(t)] = Object.fromEntries(P.entries.map((e) => [e.name, Array.from(P.slice(P.data, e.name))]));
+      }
+    },
+  });
+  if (out.stopped) throw new Error("stopped");
+  return { steps, final: weightsAfter[String(cfg.steps)]!, weightsAfter };
+}
