@@ -1,9 +1,9 @@
 // The reference kernels: plain TypeScript loops that define what every kernel means, simple enough to
-// be obviously right. Sums accumulate in float64; in the f32 path every other operation is rounded to
-// float32 (Math.fround). Cross-entropy, softmax probabilities and AdamW follow PyTorch's CPU kernels
-// operation by operation (log_softmax = (x − m) − log Σ exp(x − m) with torch's lane-wise sum, its
-// backward, the release's AdamW tensor ops), so softmax collapse happens here where it does in torch;
-// f32 exp, erf and GELU are math32.ts's float32 algorithms. Not fast: the wasm backend (wasm.ts) is.
+// be obviously right. Sums accumulate in float64 (GEMM, column sums, norms); in the f32 path every
+// other operation is rounded to float32 (Math.fround). Cross-entropy, softmax probabilities and AdamW
+// follow PyTorch's CPU kernels operation by operation (log_softmax = (x − m) − log Σ exp(x − m) with
+// torch's lane-wise sum, its backward, the release's AdamW tensor ops), so softmax collapse happens
+// here where it does in torch; f32 exp, erf and GELU are math32.ts's float32 algorithms. Not fast.
 
 import { type DType, type FArray, rounder } from "../base/dtype.js";
 import { gelu, geluAndGrad, geluGrad } from "./erf.js";

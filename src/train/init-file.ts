@@ -3,7 +3,8 @@
 // oracle tests). JSON: {"format": "grokscale-init/1", "model": "mlp" | "transformer", "p": p,
 // "params": {name: [values, row-major]} (every parameter of the model, biases included),
 // "train": [pair indices], "test": [pair indices]} — a pair index as data/modular.ts numbers pairs
-// (a·p + b for add); train and test partition all pairs, train in the order training rows are used.
+// (a·p + b for add); train and test partition all pairs, train (as many as train_frac gives) in the
+// order training rows are used.
 // Not here: Adam moments or steps (a run from an init file starts at step 0).
 
 import { readFileSync } from "node:fs";
@@ -77,6 +78,9 @@ export function applyInitFile(f: InitFile, where: string, cfg: RunConfig, P: Par
     }
   }
   if (f.train.length + f.test.length !== data.n) bad(`train and test hold ${f.train.length + f.test.length} pairs, the task has ${data.n}`);
+  if (f.train.length !== data.train.length) {
+    bad(`train holds ${f.train.length} pairs, train_frac ${cfg.train_frac} of ${data.n} gives ${data.train.length} (set train_frac to match)`);
+  }
   for (const e of P.entries) P.slice(P.data, e.name).set(f.params[e.name]!);
   data.train = Int32Array.from(f.train);
   data.test = Int32Array.from(f.test);

@@ -51,6 +51,7 @@ describe("config flags", () => {
       while (inner instanceof z.ZodDefault || inner instanceof z.ZodNullable) inner = inner.unwrap() as z.ZodType;
       if (inner instanceof z.ZodEnum) values[k] = inner.options.find((o) => o !== def);
       else if (inner instanceof z.ZodBoolean) values[k] = !def;
+      else if (inner instanceof z.ZodString) values[k] = "some/file.json"; // e.g. init_from: a path, passed through as text
       else values[k] = [3, 7, 0.5, 0.25, 1.5, 600].find((x) => x !== def && inner.safeParse(x).success);
       expect(values[k], k).toBeDefined();
     }

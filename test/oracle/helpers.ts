@@ -3,10 +3,11 @@
 // each step's loss and per-matrix gradient norms, the weights after the first steps and at the end.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../../src/base/config.js";
 import { runSeed } from "../../src/train/trainer.js";
 
-export const FIXTURES = join(import.meta.dirname, "..", "fixtures", "oracle");
+export const FIXTURES = fileURLToPath(new URL("../fixtures/oracle", import.meta.url));
 
 export interface OracleStep {
   loss: number;

@@ -49,6 +49,7 @@ describe("init_from", () => {
       [{ ...f, train: [...f.train, 121] }, /train holds pair index 121, but the task has 121 pairs/],
       [{ ...f, train: [...f.train, f.test[0]] }, /test holds pair index \d+ a second time/],
       [{ ...f, test: f.test.slice(1) }, /train and test hold 120 pairs, the task has 121/],
+      [{ ...f, train: [...f.train, f.test[0]], test: f.test.slice(1) }, /train holds 49 pairs, train_frac 0.4 of 121 gives 48/],
       [{ ...f, train: [1.5] }, /field "train\.0"/],
     ];
     for (const [obj, re] of cases) {
