@@ -13,12 +13,12 @@ const posInt = z.number().int().positive();
 
 export const RunConfigSchema = z
   .object({
-    // --- task (SPEC §2)
+    // --- task (docs/study.md §2)
     p: z.number().int().min(2).max(1000).default(59), // the modulus; the paper uses 59 and 97
     op: z.enum(OPS).default("add"), // (a + b) mod p is the paper's task
     train_frac: z.number().gt(0).lt(1).default(0.4), // α = 0.4
     labels: z.enum(["true", "random"]).default("true"), // "random": the memorisation control
-    // --- model (SPEC §3)
+    // --- model (docs/study.md §3)
     model: z.enum(["mlp", "transformer"]).default("mlp"),
     d_embed: posInt.default(128), // MLP embedding width d
     hidden: posInt.default(256), // MLP hidden width H
@@ -26,7 +26,7 @@ export const RunConfigSchema = z
     heads: posInt.default(4),
     d_mlp: posInt.default(512),
     layernorm: z.enum(["none", "pre"]).default("none"), // transformer only; "none" is the paper's check
-    // --- loss and temperature (SPEC §5)
+    // --- loss and temperature (docs/study.md §5)
     loss: z.enum(["ce", "mse"]).default("ce"),
     tau: z.number().gt(0).default(1), // logits are divided by τ in the loss and every metric
     // --- norm clamp: ‖W‖ = rho·wc for t ≥ t_int; wc null means a free run (no clamp)
@@ -39,11 +39,11 @@ export const RunConfigSchema = z
     // W1's fraction f_W1 of ‖W‖ in the free control; the allocation clamp pins W1 at f_W1·rho·wc.
     // Optional without a default, so configs without it keep their content hash.
     f_w1: z.number().gt(0).lt(1).optional(),
-    // --- forking arms (SPEC §5): free until fork_at, then arm
+    // --- forking arms (docs/study.md §5): free until fork_at, then arm
     fork_at: z.number().int().positive().nullable().default(null),
     fork_arm: z.enum(["free", "same", "raised", "lowered"]).default("free"),
     fork_factor: z.number().gt(1).default(1.15),
-    // --- optimiser (SPEC §4)
+    // --- optimiser (docs/study.md §4)
     lr: z.number().gt(0).nullable().default(null), // null: 1e-3 (MLP), 5e-4 (transformer)
     wd: z.number().min(0).default(1), // decoupled decay λ on weight matrices only
     beta1: z.number().min(0).lt(1).default(0.9),

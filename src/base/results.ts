@@ -9,7 +9,7 @@ import { z } from "zod";
 const anyNumber = z.custom<number>((v) => typeof v === "number", "expected a number");
 const stepOrNull = z.number().int().nullable();
 
-/** One logged measurement row of one seed (SPEC §6). The schema is the type and checks rows that
+/** One logged measurement row of one seed (docs/study.md §6). The schema is the type and checks rows that
  *  arrive from elsewhere (a queue worker's result). */
 export const LogRowSchema = z.object({
   step: z.number().int(),

@@ -20,7 +20,7 @@ import { comparisonTable } from "../report/tables.js";
 import { loadCellRecords } from "../sweep/cells.js";
 import { fingerprint, type StoreReader } from "./db.js";
 
-/** A cell's statistics as the analysis computes them (SPEC section 6); delay = T_grok − T_mem of the medians. */
+/** A cell's statistics as the analysis computes them (docs/study.md §6); delay = T_grok − T_mem of the medians. */
 export interface CellStats {
   S: number;
   grokked: number;

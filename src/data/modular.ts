@@ -1,4 +1,4 @@
-// Modular-arithmetic tasks (SPEC §2): every ordered pair (a, b) with its label op(a, b) mod p, a
+// Modular-arithmetic tasks (docs/study.md §2): every ordered pair (a, b) with its label op(a, b) mod p, a
 // per-seed seeded split into train and test, and random labels for the memorisation control.
 // Pure data; no tensors. Pairs are indexed i = a·|B| + j over the operand ranges of the op.
 

@@ -1,4 +1,4 @@
-// The study's experiments (SPEC §7) as named sweep specs in two scales. "paper": the paper's moduli,
+// The study's experiments (docs/study.md §7) as named sweep specs in two scales. "paper": the paper's moduli,
 // 12 seeds, its cells and step budgets. "quick": the paper's MLP and hyperparameters at p = 59 with
 // 4 seeds and the cells E2-E5 need (τ ∈ {1, 1.3, 1.7}; a 2×3 ρ-τ grid), plus the smallest useful E6
 // and E9 (2 seeds); sized to run on a 2-core laptop in minutes. Cells shared between experiments
@@ -35,7 +35,7 @@ export function allocControlCell(p: number): Record<string, unknown> {
   return { p, wc: null, steps: 60000, arm: "ctrl", label: `ctrl p${p}` };
 }
 
-/** 15000·1.9^((ρ−1)/0.05) for the dose cells, 20000·… for the grid (SPEC §7), rounded up. */
+/** 15000·1.9^((ρ−1)/0.05) for the dose cells, 20000·… for the grid (docs/study.md §7), rounded up. */
 export const budget = (base: number, rho: number, cap = Infinity): number => Math.min(cap, Math.ceil(base * Math.pow(1.9, (rho - 1) / 0.05)));
 
 const DOSE_CAP: Record<number, number> = { 43: 60000, 59: 300000, 67: 80000, 97: 300000, 113: 120000 };

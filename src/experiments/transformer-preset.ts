@@ -1,4 +1,4 @@
-// E7 (SPEC §7): the one-layer transformer without LayerNorm at p = 59 — the clamped baseline (ρ 1, τ 1)
+// E7 (docs/study.md §7): the one-layer transformer without LayerNorm at p = 59 — the clamped baseline (ρ 1, τ 1)
 // and the norm-up temperature sweep (ρ 1.15, τ ∈ taus) — as partial run configs with their metadata,
 // in the quick and paper scales. The sweep presets (presets.ts) wire these in; this file only lists
 // the cells. w_c is the paper's 32.49 unless given (a `grokscale calibrate --model transformer` value).

@@ -1,4 +1,4 @@
-// Events (SPEC §6): T_mem = first evaluation step with train accuracy ≥ 0.99; T_grok = first with
+// Events (docs/study.md §6): T_mem = first evaluation step with train accuracy ≥ 0.99; T_grok = first with
 // test accuracy ≥ 0.90; delay = T_grok − T_mem. A seed that never reaches an event is censored
 // (null), never imputed.
 

@@ -1,4 +1,4 @@
-// Fourier structure of an embedding (SPEC §6): the share of E's non-constant DFT power, taken along
+// Fourier structure of an embedding (docs/study.md §6): the share of E's non-constant DFT power, taken along
 // the token axis (p rows) and summed over embedding columns, held by its 5 strongest frequencies.
 // Frequencies k and p−k carry the same power for real E, so they count as one frequency.
 

@@ -1,4 +1,4 @@
-// Weight norms (SPEC §5-6): the global ‖W‖ = sqrt(Σ over weight matrices of ‖M‖_F²), biases excluded,
+// Weight norms (docs/study.md §5-6): the global ‖W‖ = sqrt(Σ over weight matrices of ‖M‖_F²), biases excluded,
 // and each matrix's own Frobenius norm. Sums of squares are accumulated in float64 by the kernels.
 
 import type { Kernels } from "../kernels/types.js";

@@ -1,4 +1,4 @@
-// The paper's MLP (SPEC §3): a shared embedding E (p, d); x = [E_a ; E_b]; h = GELU(x·W1 + b1);
+// The paper's MLP (docs/study.md §3): a shared embedding E (p, d); x = [E_a ; E_b]; h = GELU(x·W1 + b1);
 // logits z = h·W2 + b2. The first layer is computed as two gathers from the (p, H) tables
 // E·W1[:d] and E·W1[d:] — the same function at a fraction of the FLOPs (autodiff gives the cheap
 // backward), fused with the GELU (one pass each way). Init: E, W1, W2 entries N(0,1)/√fan_in

@@ -1,4 +1,4 @@
-// The one-layer transformer (SPEC §3): tokens [a, b, =] ("=" is token p), token embedding W_E and
+// The one-layer transformer (docs/study.md §3): tokens [a, b, =] ("=" is token p), token embedding W_E and
 // learned positional embedding W_pos, causal multi-head attention (W_Q, W_K, W_V, W_O, no biases) with
 // a residual, a GELU MLP d → d_mlp → d (W_in, W_out, no biases) with a residual, and the unembedding
 // W_U read at the last position. `layernorm: pre` adds non-affine LayerNorm before attention, MLP and

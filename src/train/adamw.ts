@@ -1,4 +1,4 @@
-// AdamW (SPEC §4): β = (0.9, 0.999), ε = 1e-8, bias-corrected moments; decoupled weight decay applied
+// AdamW (docs/study.md §4): β = (0.9, 0.999), ε = 1e-8, bias-corrected moments; decoupled weight decay applied
 // after the Adam update as w ← w − lr·λ·w, on weight matrices only (never biases).
 
 import type { Kernels } from "../kernels/types.js";

@@ -1,4 +1,4 @@
-// Norm interventions (SPEC §5), applied after the optimiser step and the decay. The global clamp
+// Norm interventions (docs/study.md §5), applied after the optimiser step and the decay. The global clamp
 // multiplies all weight matrices by one scalar so that ‖W‖ equals the target; the layer-allocation
 // clamp rescales E, W1 and W2 each to its own target, fixed for the cell as the paper's runner fixes
 // them (docs/study.md). Adam moments are never touched.

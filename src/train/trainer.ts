@@ -1,4 +1,4 @@
-// The trainer: one seed of one cell, step by step (SPEC §4-6). Each step: forward, loss, backward,
+// The trainer: one seed of one cell, step by step (docs/study.md §4-6). Each step: forward, loss, backward,
 // AdamW with decoupled decay, then the intervention (norm clamp from t_int, allocation clamp, or the
 // forking arm's clamp from the fork). Evaluation at step 1 and every eval_every steps on all pairs;
 // logged measurements at step 1 and every log_every steps, as the paper's runner logs them

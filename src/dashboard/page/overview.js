@@ -1,5 +1,5 @@
 // The first view: every sweep with its jobs by state, and every cell of the sweeps with its status,
-// seeds grokked and censored, and the analysis' T_mem, T_grok, delay and L (cell medians, SPEC §6).
+// seeds grokked and censored, and the analysis' T_mem, T_grok, delay and L (cell medians, docs/study.md §6).
 // Refreshes every few seconds and when a job finishes. Ticking cells picks them for the compare view.
 // Reads /api/sweeps and /api/cells only.
 
