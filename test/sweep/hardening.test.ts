@@ -147,19 +147,13 @@ function rawProto(v: unknown): string {
 }
 
 describe("3. sizes: linear resolution, stated limits, prompt SIGTERM", () => {
-  it("resolving is linear in the seeds (4x the seeds costs < 9x, not 16x), with the same job ids", () => {
-    const time = (n: number): number => {
-      const t0 = performance.now();
-      const r = resolveSweepSpec({ name: "lin", seeds: n, base: TINY });
-      expect(r.jobs).toHaveLength(n);
-      return performance.now() - t0;
-    };
-    time(2000); // warm up
-    const a = Math.min(time(10_000), time(10_000));
-    const b = Math.min(time(40_000), time(40_000));
-    expect(b / a).toBeLessThan(9);
-    const r = resolveSweepSpec({ name: "ids", seeds: [3, 9], base: TINY });
-    expect(r.jobs.map((j) => j.jobId)).toEqual([jobIdOf(r.cells[0]!.config, 3), jobIdOf(r.cells[0]!.config, 9)]);
+  // Linearity itself is a speed property, measured by scripts/bench-resolve.mjs, never timed here.
+  it("resolving many seeds gives one job per seed with the same job ids; a repeated seed is refused", () => {
+    const r = resolveSweepSpec({ name: "lin", seeds: 40_000, base: TINY });
+    expect(r.jobs).toHaveLength(40_000);
+    expect(new Set(r.jobs.map((j) => j.jobId)).size).toBe(40_000);
+    const ids = resolveSweepSpec({ name: "ids", seeds: [3, 9], base: TINY });
+    expect(ids.jobs.map((j) => j.jobId)).toEqual([jobIdOf(ids.cells[0]!.config, 3), jobIdOf(ids.cells[0]!.config, 9)]);
     expect(() => resolveSweepSpec({ name: "dup", seeds: [1, 2, 1] })).toThrow(/seeds: seed 1 is listed twice/);
   });
 
@@ -167,11 +161,9 @@ describe("3. sizes: linear resolution, stated limits, prompt SIGTERM", () => {
     const dir = dirOf("sizes");
     const store = join(dir, "s.db");
     const grid = writeJson(dir, "grid.json", { name: "g", seeds: 1, grid: { tau: Array.from({ length: 1000 }, (_, i) => 1 + i / 1000), rho: Array.from({ length: 1000 }, (_, i) => 1 + i / 1000) } });
-    const t0 = Date.now();
     refused(await run(["sweep", grid, "--store", store]), /grid\.json: 1000000 cells, more than the limit of 10000; pass --max-cells 1000000/);
     const seeds = writeJson(dir, "seeds.json", { name: "s", seeds: Array.from({ length: 1_000_000 }, (_, i) => i) });
     refused(await run(["sweep", seeds, "--store", store]), /seeds\.json: 1000000 jobs, more than the limit of 100000; pass --max-jobs 1000000/);
-    expect(Date.now() - t0).toBeLessThan(30_000);
     expect(existsSync(store)).toBe(false);
     const three = writeJson(dir, "three.json", { name: "t", seeds: 3, base: TINY });
     refused(await run(["sweep", three, "--store", store, "--max-jobs", "2"]), /3 jobs, more than the limit of 2/);
@@ -227,10 +219,10 @@ describe("4-6. model sizes, deep JSON, unmakeable paths", () => {
     expect(existsSync(store)).toBe(false);
   });
 
-  it("a store or checkpoint folder under /proc fails at once with the folder named", async () => {
+  // a hang (the old recursive mkdir under /proc never returned) fails this test by its timeout
+  it("a store or checkpoint folder under /proc fails with the folder named", async () => {
     const dir = dirOf("proc");
     const spec = writeJson(dir, "spec.json", small);
-    const t0 = Date.now();
     refused(await run(["sweep", spec, "--store", "/proc/nope/x.db"]), /cannot make the store's folder \/proc\/nope: .*mkdir '\/proc\/nope'/);
     refused(await run(["worker", "--redis", "redis://127.0.0.1:1", "--checkpoint-dir", "/proc/nope/ck"]), /cannot make the checkpoint folder \/proc\/nope\/ck/);
     refused(await run(["status", "--store", "/proc/nope/x.db"]), /no results store at \/proc\/nope\/x\.db/);
@@ -238,7 +230,6 @@ describe("4-6. model sizes, deep JSON, unmakeable paths", () => {
     openStore(good).close();
     refused(await run(["export", "--format", "csv", "--table", "all", "--store", good, "--out", "/proc/nope/e"]), /cannot make the output folder \/proc\/nope\/e/);
     refused(await run(["train", "--p", "7", "--d-embed", "8", "--hidden", "16", "--steps", "20", "--kernels", "reference", "--quiet", "--out", "/proc/nope/t"]), /cannot make the output folder \/proc\/nope\/t/);
-    expect(Date.now() - t0).toBeLessThan(20_000);
   });
 });
 
