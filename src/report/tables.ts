@@ -161,7 +161,7 @@ export function wcTableOf(rows: readonly WcRow[]): Table {
     rows: rows.map((r) => [
       r.key,
       fmt(r.wc, 2),
-      r.how === "recorded" ? "recorded with the cells" : "inferred: ‖W‖ / ρ at the last logged step",
+      r.how.map((h) => (h === "config" ? "the cells' run config" : "the paper's value (cells without a run config)")).join(" and "),
       `${fmt(100 * r.spread, 2)}%`,
       r.paper === null ? "—" : fmt(r.paper, 2),
       { ids: r.cellIds },
