@@ -60,14 +60,6 @@ export interface CellRecord {
   config_reason: string | null; // why config is null (e.g. a key the file does not carry); null when config is set
 }
 
-/** A message about a cell without its leading label (`${cellLabel(c)}: reason` gives reason); any other
- *  message as it is. The one place a label is taken off: CellSummary.dropped carries it, and a
- *  separate reason field there (cell-stats.ts) would let this go. */
-export function withoutCellLabel(message: string): string {
-  const i = message.indexOf("]: ");
-  return i >= 0 ? message.slice(i + 3) : message;
-}
-
 /** A short human label for messages: "mediation/up p59 ce rho1.15 tau1.3". */
 export function cellLabel(c: CellRecord): string {
   const g = c.gamma === null ? "" : ` g${c.gamma}`;
