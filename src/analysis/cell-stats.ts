@@ -50,7 +50,8 @@ export interface CellSummary {
   L: number | null; // logit_scale at the logged step nearest T_grok
   L_step: number | null; // that step
   norm: number | null; // median norm_at_grok over grokked seeds
-  dropped: string | null; // why the cell does not count (null when it does)
+  reason: string | null; // why the cell does not count (null when it does), as data: no cell label in it
+  dropped: string | null; // the same as a message for notes: `${cellLabel(cell)}: ${reason}`
 }
 
 /**
@@ -88,6 +89,7 @@ export function summarizeCell(cell: CellRecord): CellSummary {
     L: at?.ok ? at.value.L : null,
     L_step: at?.ok ? at.value.step : null,
     norm: normAtGrok(seeds),
+    reason: dropped,
     dropped: dropped === null ? null : `${cellLabel(cell)}: ${dropped}`,
   };
 }

@@ -51,7 +51,7 @@ export function doseLaw(cells: readonly CellRecord[], opts: DoseOptions = DOSE_D
     const row: DoseRow = { id: s.cell.id, rho: s.cell.rho, norm, T_grok: s.T_grok, L: s.L, used: false, why: null };
     rows.push(row);
     if (!usable(s)) {
-      row.why = s.dropped ?? "does not count";
+      row.why = s.reason ?? "does not count";
       continue;
     }
     if (cutAt === null && prevL !== null && s.L > opts.jump * prevL) cutAt = s.cell.rho;

@@ -2,7 +2,9 @@
 // (dose, mediation, collapse, alloc, transformer, samestate); `*_weights.npz` companions (collapse,
 // transformer) carry per-seed T_grok/T_mem only and are merged into their cell, never made cells.
 // Pure: takes file paths and bytes (paper-files.ts reads the folder). No statistics here.
+// Each cell's run config is built from the file's own keys (configOf), or is null with the reason.
 
+import { ConfigError, resolveConfig, type RunConfig } from "../base/config.js";
 import { readNpz } from "./npz.js";
 import type { NpyArray } from "./npy.js";
 import type { CellRecord, CellSeries, SeedRecord } from "./records.js";
@@ -117,7 +119,51 @@ function toCell(
     t_fork: a.has("t_fork") ? g.num("t_fork") : null,
     seeds,
     series: seriesOf(path, g, a),
+    ...configOf(g, a),
   };
+}
+
+/** The keys a released cell file must carry for its run config to be rebuilt. */
+const CONFIG_KEYS = ["p", "alpha", "arch", "loss", "rho", "arm", "lam", "lr", "t_int", "max_steps", "d_model", "H", "batch_size", "n_train"];
+
+/**
+ * The cell's resolved run config from the file's keys: the clamp's w_c is the file's `wc_used` where its
+ * `arm` clamps ("clamp", "alloc") and null where it runs free ("none"). Fields no file carries (op,
+ * heads, Adam's betas and eps, the eval and log cadence) take the schema's defaults, the study's
+ * settings (docs/study.md); an absent tau is 1, as in the record. Null with the reason where a needed key is absent or the config does not
+ * resolve (the allocation clamp's theta0 and f_w1 are not in the release's files).
+ */
+function configOf(g: Getter, a: Map<string, NpyArray>): { config: RunConfig | null; config_reason: string | null } {
+  const missing = CONFIG_KEYS.filter((k) => !a.has(k));
+  const arm = a.has("arm") ? g.str("arm") : null;
+  if (arm !== "none" && !a.has("wc_used")) missing.push("wc_used");
+  if (missing.length > 0) return { config: null, config_reason: `the file does not carry ${missing.join(", ")}` };
+  if (arm !== "clamp" && arm !== "alloc" && arm !== "none") return { config: null, config_reason: `its arm ${JSON.stringify(arm)} is not one a run config expresses from these keys` };
+  const transformer = g.str("arch") !== "mlp";
+  const width = transformer ? { d_model: g.num("d_model"), d_mlp: g.num("H"), layernorm: "none" } : { d_embed: g.num("d_model"), hidden: g.num("H") };
+  const input = {
+    p: g.num("p"),
+    train_frac: g.num("alpha"),
+    model: transformer ? "transformer" : "mlp",
+    ...width,
+    loss: g.str("loss"),
+    tau: a.has("tau") ? g.num("tau") : 1, // as the record's tau: the dose files, all at τ 1, carry none
+    rho: g.num("rho"),
+    wc: arm === "none" ? null : g.num("wc_used"),
+    t_int: g.num("t_int"),
+    gamma: arm === "alloc" ? g.num("gamma") : null,
+    lr: g.num("lr"),
+    wd: g.num("lam"),
+    batch_size: g.num("batch_size") === g.num("n_train") ? null : g.num("batch_size"),
+    dtype: a.has("dtype") && /64/.test(g.str("dtype")) ? "f64" : "f32",
+    steps: g.num("max_steps"),
+  };
+  try {
+    return { config: resolveConfig(input), config_reason: null };
+  } catch (e) {
+    if (e instanceof ConfigError) return { config: null, config_reason: `its keys do not make a run config: ${e.message}` };
+    throw e;
+  }
 }
 
 /** The cell's role: the file name's role token where it has one, else the archive's `arm`. */

@@ -2,6 +2,9 @@
 // released .npz files or from our own results store. It holds per-seed events and the seed-averaged
 // logged series of one cell (one setting run over S seeds). It is data only: no statistics here
 // (those are in cell-stats.ts) and no file reading (npz-cells.ts, paper-files.ts, the sweep store).
+// Each record carries the resolved run config it ran with, or null and the reason it has none.
+
+import type { RunConfig } from "../base/config.js";
 
 /** Experiments the analysis knows; any other string is carried along and listed, never analysed. */
 export type Experiment =
@@ -53,14 +56,8 @@ export interface CellRecord {
   t_fork: number | null; // forking step for samestate arms; T_grok stays an absolute step
   seeds: SeedRecord[];
   series: CellSeries; // seed-averaged logged series, all arrays the same length as `step`
-}
-
-/** A message about a cell without its leading label (`${cellLabel(c)}: reason` gives reason); any other
- *  message as it is. The one place a label is taken off: CellSummary.dropped carries it, and a
- *  separate reason field there (cell-stats.ts) would let this go. */
-export function withoutCellLabel(message: string): string {
-  const i = message.indexOf("]: ");
-  return i >= 0 ? message.slice(i + 3) : message;
+  config: RunConfig | null; // the resolved config the cell ran with (npz: built from the file's keys); null: see config_reason
+  config_reason: string | null; // why config is null (e.g. a key the file does not carry); null when config is set
 }
 
 /** A short human label for messages: "mediation/up p59 ce rho1.15 tau1.3". */

@@ -15,7 +15,8 @@ export interface TauRow {
   T_mem: number | null;
   delay: number | null;
   L: number | null;
-  dropped: string | null;
+  reason: string | null; // why the cell does not count (CellSummary.reason)
+  dropped: string | null; // that as a labelled message (CellSummary.dropped)
 }
 
 export interface TauSweep {
@@ -30,7 +31,7 @@ export function tauSweep(base: CellRecord | null, ups: readonly CellRecord[]): T
   const rows: TauRow[] = cells.map((c) => {
     const s = summarizeCell(c);
     const delay = s.T_grok !== null && s.T_mem !== null ? s.T_grok - s.T_mem : null;
-    return { arm: c.arm, rho: c.rho, tau: c.tau, T_grok: s.T_grok, T_mem: s.T_mem, delay, L: s.L, dropped: s.dropped };
+    return { arm: c.arm, rho: c.rho, tau: c.tau, T_grok: s.T_grok, T_mem: s.T_mem, delay, L: s.L, reason: s.reason, dropped: s.dropped };
   });
   const upRows = rows.slice(base ? 1 : 0).filter((r) => r.delay !== null);
   const range = (v: number[]): [number, number] | null => (v.length ? [Math.min(...v), Math.max(...v)] : null);

@@ -1,14 +1,18 @@
 // runDistributedSweep: the coordinator of a sweep spread over queue workers. It resolves the spec,
 // registers it in the local store (the single writer), claims the jobs the store does not hold and
 // enqueues them under their content hash (so nothing is queued twice), then collects results as they
-// arrive, checks each against the job it asked for, and records it. Stopped or killed, it loses
-// nothing: queued jobs keep running, and the next coordinator collects their results. Prints nothing.
+// arrive, checks each envelope against the job it asked for, and hands the run to the sweep's record
+// step (sweep/job-record.ts), as the local pool does. What is the queue's own: transport and leases.
+// Stopped or killed, it loses nothing: queued jobs keep running, and the next coordinator collects
+// their results. Prints nothing.
 
 import { Queue, type Job as BullJob } from "bullmq";
 import type { Redis } from "ioredis";
 import { claimJob, heartbeat, ownerId, release } from "../sweep/claims.js";
 import { countsOf } from "../sweep/status.js";
-import { addLiveRows, noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "../sweep/record.js";
+import { EtaModel } from "../sweep/eta.js";
+import { recordJobDone, recordJobFailed, type JobStart } from "../sweep/job-record.js";
+import { addLiveRows, registerSweepAsync } from "../sweep/record.js";
 import { finishCells } from "../sweep/run.js";
 import type { ActiveJob, SweepProgress, SweepSummary } from "../sweep/run.js";
 import { resolveSweepSpec, type Job } from "../experiments/sweep-spec.js";
@@ -68,7 +72,6 @@ interface InFlight {
   rejections: number;
 }
 
-class LostClaim extends Error {}
 class LeaseLost extends Error {}
 class QueueStateLost extends Error {}
 
@@ -159,6 +162,9 @@ async function collectLoop(c: LoopCtx): Promise<void> {
   const active = new Map<string, ActiveJob>();
   /** per running job: how many of its pushed live rows are in the store */
   const liveSeen = new Map<string, number>();
+  // the ETA: the cost model's expected steps for what is queued here, at the step rate the workers show (sweep/eta.ts)
+  const eta = new EtaModel(1);
+  let slots = 0;
   const pollMs = opts.pollMs ?? 500;
   const beatMs = opts.heartbeatMs ?? 5000;
   const maxRejections = opts.maxRejections ?? 3;
@@ -215,12 +221,10 @@ async function collectLoop(c: LoopCtx): Promise<void> {
     const f = inflight.get(id);
     if (!f) return;
     await dropExtras(id); // its checkpoint may be as untrustworthy as its result: start over
+    eta.finish(id, null);
     if (++f.rejections >= maxRejections) {
       inflight.delete(id);
-      if (recordFailed(db, id, owner, `${f.rejections} results rejected; last: ${reason}`)) {
-        summary.failed++;
-        summary.errors.push({ jobId: id, message: `results rejected: ${reason}` });
-      }
+      recordJobFailed(db, summary, id, owner, `${f.rejections} results rejected; last: ${reason}`);
       return;
     }
     await enqueue([f]);
@@ -243,26 +247,20 @@ async function collectLoop(c: LoopCtx): Promise<void> {
     } catch (err) {
       return reject(bj, err instanceof ProtocolError ? err.message : String(err));
     }
-    const why = resultMismatch(r, { jobId: id, configHash: f.data.configHash, seed: f.job.seed, steps: f.job.config.steps });
+    const why = resultMismatch(r, { jobId: id, configHash: f.data.configHash, seed: f.job.seed });
     if (why !== null) return reject(bj, why);
-    const starts = (await client.lrange(keys.starts(c.queueName, id), 0, -1)).flatMap((s) => {
+    const starts = (await client.lrange(keys.starts(c.queueName, id), 0, -1)).flatMap((s): JobStart[] => {
       try {
-        return [JSON.parse(s) as StartNote];
+        const n = JSON.parse(s) as StartNote;
+        return [{ owner: String(n.owner), fromStep: Number(n.from_step) || 0, rejected: Array.isArray(n.rejected) ? n.rejected : [] }];
       } catch {
         return [];
       }
     });
-    try {
-      db.transaction(() => {
-        for (const s of starts) noteStart(db, id, String(s.owner), Number(s.from_step) || 0, Array.isArray(s.rejected) ? s.rejected : []);
-        if (!recordDone(db, id, owner, r.result, r.codeVersion)) throw new LostClaim();
-      }).immediate();
-      summary.ran++;
-      summary[outcomeOf(r.result)]++;
-    } catch (err) {
-      if (!(err instanceof LostClaim)) throw err;
-      notice(`job ${id.slice(0, 12)}: result not recorded, this coordinator lost its claim to another process`);
-    }
+    const rec = recordJobDone(db, summary, f.job, owner, r.result, r.codeVersion, starts);
+    if (rec.kind === "rejected") return reject(bj, rec.reason);
+    if (rec.kind === "lost") notice(`job ${id.slice(0, 12)}: result not recorded, this coordinator lost its claim to another process`);
+    eta.finish(id, rec.kind === "recorded" ? r.result.steps_run : null);
     inflight.delete(id);
     active.delete(id);
     await dropExtras(id);
@@ -280,11 +278,8 @@ async function collectLoop(c: LoopCtx): Promise<void> {
     }
     inflight.delete(id);
     active.delete(id);
-    const message = bj.failedReason || "failed without a reason";
-    if (recordFailed(db, id, owner, message)) {
-      summary.failed++;
-      summary.errors.push({ jobId: id, message });
-    }
+    eta.finish(id, null);
+    recordJobFailed(db, summary, id, owner, bj.failedReason || "failed without a reason");
   };
 
   const report = async (now: number): Promise<void> => {
@@ -294,19 +289,26 @@ async function collectLoop(c: LoopCtx): Promise<void> {
       const f = inflight.get(String(bj.id));
       if (!f) continue;
       const p = (bj.progress ?? {}) as Partial<QueueProgress>;
-      active.set(f.job.jobId, {
+      const a = {
         jobId: f.job.jobId, label: f.label, seed: f.job.seed, step: Number(p.step) || 0, steps: f.job.config.steps, fromStep: Number(p.fromStep) || 0,
-      });
+      };
+      active.set(a.jobId, a);
+      if (typeof p.step !== "number") continue; // the worker has not reported a step yet
+      // the worker's first report starts the job's clock (start-up is not steps); later ones time its steps
+      if (!eta.has(a.jobId)) eta.start(a.jobId, f.job.config, a.step);
+      eta.progress(a.jobId, a.step, now / 1000);
     }
+    slots = Math.max(slots, active.size); // the workers serving the queue, as many as ever ran at once
     if (!opts.onProgress) return;
     const counts = countsOf(db, ids);
     const elapsed = (now - c.t0) / 1000;
     const rest = summary.total - counts.done - counts.failed;
+    const pending = [...inflight.values()].filter((f) => !active.has(f.job.jobId)).map((f) => f.job.config);
     try {
       opts.onProgress({
         sweep: summary.sweep, total: summary.total, done: counts.done, failed: counts.failed, running: active.size,
         left: rest - active.size, active: [...active.values()], elapsed_s: elapsed,
-        eta_s: summary.ran > 0 ? rest / (summary.ran / elapsed) : null,
+        eta_s: eta.eta(pending, Math.max(1, slots)),
       });
     } catch {
       /* a failing display must not stop the sweep */

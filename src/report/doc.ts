@@ -130,8 +130,9 @@ export function buildDoc(inp: DocInput): ReportDoc {
 
 function wcLine(wc: readonly WcRow[]): string {
   if (wc.length === 0) return "no clamped cells";
-  const star = wc.some((w) => w.how === "inferred") ? " (* inferred from the clamped norm)" : "";
-  return wc.map((w) => `${w.key} ${fmt(w.wc, 2)}${w.how === "inferred" ? "*" : ""}`).join(", ") + star;
+  const paper = (w: WcRow) => w.how.includes("paper");
+  const star = wc.some(paper) ? " (* with the paper's value for cells that carry no run config)" : "";
+  return wc.map((w) => `${w.key} ${fmt(w.wc, 2)}${paper(w) ? "*" : ""}`).join(", ") + star;
 }
 
 function meta(inp: DocInput): Array<[string, string]> {

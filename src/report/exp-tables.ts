@@ -5,7 +5,7 @@
 
 import type { AnalysisReport } from "../analysis/analyze.js";
 import type { Outcome } from "../analysis/outcome.js";
-import { withoutCellLabel, type CellRecord } from "../analysis/records.js";
+import type { CellRecord } from "../analysis/records.js";
 import { forkArmName } from "../analysis/samestate.js";
 import { armName } from "./compare.js";
 import { fmt, fmtCI, fmtPct, fmtRange, fmtStepRange, fmtSteps, fmtX } from "./format.js";
@@ -35,7 +35,7 @@ export function experimentTables(exp: ExpId, a: AnalysisReport, g: CellGroups): 
              fmtAicOf(d.value.fits.power), fmtAicOf(d.value.fits.saddle), d.value.best.ok ? d.value.best.value : d.value.best.reason]
           : [k, "—", "—", "—", "—", "—", "—", "—", `not fitted: ${d.reason}`],
       );
-      const inFit = (r: { used: boolean; why: string | null }) => (r.used ? "yes" : `no: ${withoutCellLabel(r.why ?? "")}`);
+      const inFit = (r: { used: boolean; why: string | null }) => (r.used ? "yes" : `no: ${r.why ?? ""}`);
       const usedBy = new Map(Object.values(t.dose).flatMap((d) => (d.ok ? d.value.rows.map((r) => [r.id, inFit(r)] as const) : [])));
       return [
         fitTable("e1-fits", "E1 fits: ln T_grok = c + α·‖W‖ on the collapse-free cells, with AIC against the power-law and saddle-node forms",

@@ -4,7 +4,7 @@
 // Panels with nothing logged are left out with a note. The study figures are in figures.ts.
 
 import { summarizeCell } from "../analysis/cell-stats.js";
-import { withoutCellLabel, type CellRecord } from "../analysis/records.js";
+import type { CellRecord } from "../analysis/records.js";
 import { armName } from "./compare.js";
 import { skip, type FigureSpec } from "./figures.js";
 import { atTau, forkRank, type CellGroups } from "./groups.js";
@@ -31,7 +31,7 @@ export function forkFigure(g: CellGroups): FigureSpec {
       }
       const sum = summarizeCell(c);
       if (sum.T_grok !== null && sum.T_grok - c.t_fork > 0) rows.push({ ...base, kind: "median", delay: sum.T_grok - c.t_fork });
-      else notes.push(`${c.id}: no median delay (${sum.dropped ? withoutCellLabel(sum.dropped) : "median at or before the fork"})`);
+      else notes.push(`${c.id}: no median delay (${sum.reason ?? "median at or before the fork"})`);
       const cen = c.seeds.filter((s) => s.T_grok === null).length;
       if (cen > 0) notes.push(`${c.id}: ${cen} of ${c.seeds.length} seeds did not grok, marked ▼ at the top`);
     }

@@ -6,7 +6,7 @@
 
 import type { AnalysisReport } from "../analysis/analyze.js";
 import { summarizeCell, usable } from "../analysis/cell-stats.js";
-import { withoutCellLabel, type CellRecord } from "../analysis/records.js";
+import type { CellRecord } from "../analysis/records.js";
 import { fmt } from "./format.js";
 import { idsOf, type CellGroups } from "./groups.js";
 import type { VlSpec } from "./render.js";
@@ -25,7 +25,7 @@ const H = 220;
 const label = (loss: string, p: number) => `${loss.toUpperCase()} p${p}`;
 const notCounting = (c: CellRecord) => {
   const s = summarizeCell(c);
-  return `${c.id}: ${s.dropped ? withoutCellLabel(s.dropped) : "no L at grok"}`;
+  return `${c.id}: ${s.reason ?? "no L at grok"}`;
 };
 /** A marker at the top edge of a panel for cells that do not count, at their x. */
 const censoredLayer = (filterKind: string, x: VlSpec) => ({
@@ -143,7 +143,7 @@ export function tauFigure(a: AnalysisReport, g: CellGroups): FigureSpec {
       const base = { loss: loss.toUpperCase(), p: pp, pNum: Number(pp.slice(1)), tau: r.tau, arm };
       if (r.T_grok === null) {
         rows.push({ ...base, kind: "censored" });
-        notes.push(`${key} τ ${r.tau} (${arm}): does not count, marked ▼ at the top: ${r.dropped ? withoutCellLabel(r.dropped) : ""}`);
+        notes.push(`${key} τ ${r.tau} (${arm}): does not count, marked ▼ at the top: ${r.reason ?? ""}`);
       }
       for (const [q, v] of [["T_grok", r.T_grok], ["delay", r.delay], ["T_mem", r.T_mem]] as const) {
         if (v === null) continue;
@@ -192,7 +192,7 @@ export function doseFigure(a: AnalysisReport, g: CellGroups): FigureSpec {
     }
     for (const r of d.value.rows) {
       if (r.T_grok === null || r.norm === null || !Number.isFinite(r.norm)) {
-        notes.push(`not plotted: ${r.id}: ${r.why ? withoutCellLabel(r.why) : "no T_grok or norm"}`);
+        notes.push(`not plotted: ${r.id}: ${r.why ?? "no T_grok or norm"}`);
         continue;
       }
       ids.push(r.id);

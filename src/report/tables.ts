@@ -4,7 +4,7 @@
 // Per-experiment detail tables are in exp-tables.ts.
 
 import { summarizeCell, type CellSummary } from "../analysis/cell-stats.js";
-import { withoutCellLabel, type CellRecord } from "../analysis/records.js";
+import type { CellRecord } from "../analysis/records.js";
 import { fmtComparisonOurs, tolerance, verdict, type Comparison } from "./compare.js";
 import { fmt, fmtParam, fmtSeeds, fmtSteps } from "./format.js";
 import { cellAnchor, type Entry, type Table } from "./table.js";
@@ -104,9 +104,9 @@ function colValue(col: CellCol, s: CellSummary): Entry {
   }
 }
 
-/** "yes", or why the cell does not count (the analysis' reason without its cell label). */
+/** "yes", or why the cell does not count (the analysis' reason). */
 export function statusText(s: CellSummary): string {
-  return s.dropped === null ? "yes" : `no: ${withoutCellLabel(s.dropped)}`;
+  return s.reason === null ? "yes" : `no: ${s.reason}`;
 }
 
 export function lastStep(c: CellRecord): number | null {
@@ -161,7 +161,7 @@ export function wcTableOf(rows: readonly WcRow[]): Table {
     rows: rows.map((r) => [
       r.key,
       fmt(r.wc, 2),
-      r.how === "recorded" ? "recorded with the cells" : "inferred: ‖W‖ / ρ at the last logged step",
+      r.how.map((h) => (h === "config" ? "the cells' run config" : "the paper's value (cells without a run config)")).join(" and "),
       `${fmt(100 * r.spread, 2)}%`,
       r.paper === null ? "—" : fmt(r.paper, 2),
       { ids: r.cellIds },

@@ -126,6 +126,8 @@ export async function loadCellRecords(storePath: string, opts: { sweep?: string 
         t_fork: cfg.fork_at,
         seeds,
         series: meanSeries(perSeed),
+        config: cfg,
+        config_reason: null,
       };
     });
   } finally {

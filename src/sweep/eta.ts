@@ -2,7 +2,8 @@
 // expected to take expectedSteps(config) steps (most stop at grokking long before their budget), a
 // step costs stepCost(config) units, and the seconds per unit are learnt from the jobs running here.
 // As jobs finish, their actual steps correct the model's expected steps (one factor for the sweep).
-// Pure bookkeeping over times the caller passes in; the sweep runner (run.ts) feeds it.
+// Pure bookkeeping over times the caller passes in; the sweep runner (run.ts) and the queue's
+// coordinator (distributed/coordinator.ts) feed it.
 
 import type { RunConfig } from "../base/config.js";
 import { expectedSteps, stepCost } from "../experiments/cost.js";
@@ -25,14 +26,19 @@ export class EtaModel {
 
   constructor(private readonly slots: number) {}
 
+  /** Whether the job is running (started and not finished). */
+  has(jobId: string): boolean {
+    return this.running.has(jobId);
+  }
+
   start(jobId: string, config: RunConfig, fromStep: number): void {
     this.running.set(jobId, { config, step: fromStep, at: null });
   }
 
-  /** A progress report of a running job at clock `now` (seconds). */
+  /** A progress report of a running job at clock `now` (seconds); a repeat of its last step is no news. */
   progress(jobId: string, step: number, now: number): void {
     const r = this.running.get(jobId);
-    if (!r) return;
+    if (!r || (r.at !== null && step === r.step)) return;
     // the first report starts the clock (start-up and resume costs are not steps)
     if (r.at !== null && step > r.step) {
       this.units += (step - r.step) * stepCost(r.config);
@@ -67,10 +73,11 @@ export class EtaModel {
   }
 
   /**
-   * Seconds until the pending jobs (not started) and the running ones finish on `slots` workers:
-   * their expected remaining work over the slots, but never less than the longest running job's rest.
+   * Seconds until the pending jobs (not started) and the running ones finish on `slots` workers (the
+   * constructor's, unless given: a queue learns its workers as they show up): their expected remaining
+   * work over the slots, but never less than the longest running job's rest.
    */
-  eta(pending: Iterable<RunConfig>): number | null {
+  eta(pending: Iterable<RunConfig>, slots = this.slots): number | null {
     const rate = this.rate;
     if (rate === null) return null;
     let units = 0;
@@ -81,6 +88,6 @@ export class EtaModel {
       longest = Math.max(longest, u);
     }
     for (const c of pending) units += this.stepsLeft(c, 0) * stepCost(c);
-    return Math.max((units * rate) / this.slots, longest * rate);
+    return Math.max((units * rate) / slots, longest * rate);
   }
 }

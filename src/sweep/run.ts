@@ -12,7 +12,8 @@ import { claimJob, claimNext, heartbeat, ownerId, release, type Claimed } from "
 import { EtaModel } from "./eta.js";
 import { WorkerPool, type TaskOutcome } from "./pool.js";
 import { extendCells, keepsFinalState, pruneSettled } from "./extend.js";
-import { addLiveRows, noteStart, outcomeOf, recordDone, recordFailed, registerSweepAsync } from "./record.js";
+import { recordJobDone, recordJobFailed, type JobTally } from "./job-record.js";
+import { addLiveRows, noteStart, registerSweepAsync } from "./record.js";
 import { resolveSweepSpec, type Job, type ResolvedSweep } from "../experiments/sweep-spec.js";
 import { countsOf } from "./status.js";
 import { checkpointRoot, DEFAULT_STORE, openStore } from "./store.js";
@@ -66,23 +67,16 @@ export interface SweepProgress {
   eta_s: number | null;
 }
 
-export interface SweepSummary {
+export interface SweepSummary extends JobTally {
   sweep: string;
   store: string;
   total: number;
   /** done before this invocation started */
   already_done: number;
-  /** finished by this invocation */
-  ran: number;
-  grokked: number;
-  censored: number;
-  diverged: number;
-  failed: number;
   /** jobs not finished when this invocation ended (interrupted, or running in another process) */
   left: number;
   interrupted: boolean;
   wall_s: number;
-  errors: { jobId: string; message: string }[];
   /** early grokkers continued to their cell's end by this invocation (train/cell-end.ts) */
   extended?: number;
 }
@@ -229,11 +223,9 @@ async function execute(
     live = live.filter((r) => r.jobId !== job.jobId);
     switch (outcome.kind) {
       case "done": {
-        if (recordDone(db, job.jobId, owner, outcome.result, o.version)) {
-          if (o.keepFinalStates === false || !keepsFinalState(db, job.jobId)) removeCheckpoints(jobCheckpointDir(root, job.jobId));
-          summary.ran++;
-          summary[outcomeOf(outcome.result)]++;
-        }
+        const rec = recordJobDone(db, summary, job, owner, outcome.result, o.version);
+        if (rec.kind === "recorded" && (o.keepFinalStates === false || !keepsFinalState(db, job.jobId))) removeCheckpoints(jobCheckpointDir(root, job.jobId));
+        if (rec.kind === "rejected") recordJobFailed(db, summary, job.jobId, owner, `result rejected: ${rec.reason}`);
         return;
       }
       case "stopped":
@@ -246,10 +238,7 @@ async function execute(
           release(db, job.jobId, owner, null);
           return;
         }
-        if (recordFailed(db, job.jobId, owner, outcome.message)) {
-          summary.failed++;
-          summary.errors.push({ jobId: job.jobId, message: outcome.message });
-        }
+        recordJobFailed(db, summary, job.jobId, owner, outcome.message);
         return;
     }
   };

@@ -46,6 +46,8 @@ export function cellRecordOf(config: RunConfig, results: readonly SeedResult[]):
       norm_at_grok: r.T_grok === null ? null : (r.final?.weight_norm ?? r.norm_at_grok),
     })),
     series: meanSeries(perSeed),
+    config,
+    config_reason: null,
   };
 }
 

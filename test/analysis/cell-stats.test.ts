@@ -3,6 +3,7 @@
 // step), the norm at grok over grokked seeds only, and the messages when a cell does not count.
 import { describe, expect, it } from "vitest";
 import { grokTime, memTime, nearestStepIndex, normAtGrok, summarizeCell } from "../../src/analysis/cell-stats.js";
+import { cellLabel } from "../../src/analysis/records.js";
 import { cell, seeds } from "./fixtures.js";
 
 describe("grokTime", () => {
@@ -59,6 +60,7 @@ describe("summarizeCell", () => {
     expect(s.nGrokked).toBe(2);
     expect(s.nCensored).toBe(1);
     expect(s.dropped).toBeNull();
+    expect(s.reason).toBeNull();
   });
 
   it("marks a cell that fails the half rule, with its label; its L is still read at the grokked seeds' median (as the paper's runner)", () => {
@@ -67,6 +69,8 @@ describe("summarizeCell", () => {
     expect(s.L).toBe(20);
     expect(s.L_step).toBe(200);
     expect(s.dropped).toMatch(/\[x1\]: only 1 of 3 seeds grokked/);
+    expect(s.reason).toBe("only 1 of 3 seeds grokked (fewer than half)"); // the reason as data, no label to strip
+    expect(s.dropped).toBe(`${cellLabel(s.cell)}: ${s.reason}`);
   });
 
   it("marks a cell with no logged steps, or a non-finite L at grok", () => {

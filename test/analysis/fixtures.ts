@@ -98,6 +98,8 @@ export function cell(over: Partial<CellRecord> & { L?: number | ((step: number) 
     t_fork: null,
     seeds: seeds([100, 100, 100]),
     series: { step, logit_scale: step.map(Lf), weight_norm: step.map(() => 50) },
+    config: null,
+    config_reason: "a hand-made test cell",
     ...rest,
   };
 }

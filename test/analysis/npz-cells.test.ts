@@ -43,6 +43,36 @@ describe("cellsFromNpz", () => {
     expect(c.series.train_acc).toBeUndefined();
   });
 
+  it("builds each cell's run config from the file's keys, or none with the reason", () => {
+    const run = { alpha: 0.4, d_model: 128, H: 256, lr: 0.001, t_int: 500, max_steps: 40000, n_train: 1392, batch_size: 1392, T_grok_per_seed: [1] };
+    const { cells } = cellsFromNpz([
+      { path: "mediation/mlp_ce_full_p59_up_rho1.15_tau1.30.npz", bytes: full({ ...run, wc_used: 54.25 }) },
+      { path: "mediation/mlp_ce_full_p59_ctrl.npz", bytes: full({ ...run, arm: "none", rho: 1, tau: 1, wc_used: 0 }) },
+      { path: "transformer/tfnoln_add_ce_full_p59_base_rho1.00_tau1.00.npz", bytes: full({ ...run, arch: "tfnoln", H: 512, lr: 0.0005, t_int: 600, batch_size: 64, wc_used: 32.5 }) },
+      { path: "alloc/mlp_ce_full_p59_alloc_g-0.30.npz", bytes: full({ ...run, arm: "alloc", gamma: -0.3, wc_used: 54.25 }) },
+      { path: "dose/mlp_ce_full_p59_clamp_rho1.15.npz", bytes: full({ ...run, T_grok_per_seed: [1] }) }, // no wc_used
+      { path: "samestate/p59_free.npz", bytes: npzBytes({ arm: "free", p: 59, rho: 1.15, t_fork: 800, T_grok_per_seed: [900], ...series }) },
+      { path: "samestate/p59_clamp_same.npz", bytes: full({ ...run, arm: "clamp_same", t_fork: 800, wc_used: 1 }) },
+      { path: "dose/mlp_ce_full_p59_clamp_rho0.90.npz", bytes: npzBytes({ p: 59, rho: 0.9, lam: 1, loss: "ce", arch: "mlp", arm: "clamp", ...series, ...run, wc_used: 54.26 }) },
+    ]);
+    const by = Object.fromEntries(cells.map((c) => [c.id, c]));
+    const up = by["mediation/mlp_ce_full_p59_up_rho1.15_tau1.30.npz"]!;
+    expect(up.config_reason).toBeNull();
+    expect(up.config).toMatchObject({ p: 59, train_frac: 0.4, model: "mlp", d_embed: 128, hidden: 256, loss: "ce", tau: 1.3, rho: 1.15 });
+    expect(up.config).toMatchObject({ wc: 54.25, t_int: 500, gamma: null, lr: 0.001, wd: 1, batch_size: null, dtype: "f32", steps: 40000 });
+    expect(by["mediation/mlp_ce_full_p59_ctrl.npz"]!.config).toMatchObject({ wc: null, rho: 1 }); // arm "none": free, whatever wc_used says
+    expect(by["transformer/tfnoln_add_ce_full_p59_base_rho1.00_tau1.00.npz"]!.config).toMatchObject({
+      model: "transformer", d_model: 128, d_mlp: 512, layernorm: "none", lr: 0.0005, t_int: 600, batch_size: 64, wc: 32.5,
+    });
+    const alloc = by["alloc/mlp_ce_full_p59_alloc_g-0.30.npz"]!;
+    expect(alloc.config).toBeNull();
+    expect(alloc.config_reason).toMatch(/theta0/);
+    expect(by["dose/mlp_ce_full_p59_clamp_rho1.15.npz"]!).toMatchObject({ config: null, config_reason: "the file does not carry wc_used" });
+    expect(by["samestate/p59_clamp_same.npz"]!).toMatchObject({ config: null, config_reason: 'its arm "clamp_same" is not one a run config expresses from these keys' });
+    expect(by["dose/mlp_ce_full_p59_clamp_rho0.90.npz"]!.config).toMatchObject({ tau: 1, rho: 0.9, wc: 54.26 }); // no tau key: 1, as the record's
+    expect(by["samestate/p59_free.npz"]!.config_reason).toBe("the file does not carry alpha, arch, loss, lam, lr, t_int, max_steps, d_model, H, batch_size, n_train, wc_used");
+  });
+
   it("classifies dose, alloc, ctrl, samestate and transformer files", () => {
     const { cells } = cellsFromNpz([
       { path: "dose/mlp_ce_full_p43_clamp_rho0.90.npz", bytes: full({ p: 43, rho: 0.9, T_grok_per_seed: [1] }) },

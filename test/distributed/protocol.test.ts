@@ -7,6 +7,7 @@ import { resolveConfig } from "../../src/base/config.js";
 import {
   checkJobData, decodeLiveRow, decodeResult, encodeLiveRow, encodeResult, makeJobData, PROTOCOL, resultMismatch, type QueueResult,
 } from "../../src/distributed/protocol.js";
+import { runMismatch } from "../../src/sweep/job-record.js";
 import { fromJson, toJson } from "../../src/sweep/json.js";
 import { cellIdOf, jobIdOf } from "../../src/experiments/sweep-spec.js";
 import { TINY } from "../sweep/helpers.js";
@@ -49,13 +50,15 @@ describe("protocol", () => {
   });
 
   it("the coordinator refuses malformed results and results for another job, config or seed", () => {
-    const want = { jobId: job.jobId, configHash: cellIdOf(config), seed: 3, steps: config.steps };
+    const want = { jobId: job.jobId, configHash: cellIdOf(config), seed: 3 };
     expect(resultMismatch(result(), want)).toBeNull();
     expect(resultMismatch({ ...result(), configHash: "0".repeat(64) }, want)).toMatch(/config hash mismatch/);
     expect(resultMismatch({ ...result(), jobId: "a".repeat(64) }, want)).toMatch(/result names job aaaaaaaaaaaa/);
+    expect(resultMismatch({ ...result(), seed: 4 }, want)).toMatch(/seed mismatch: result is for seed 4, job has 3/);
+    // the run inside the envelope is checked by the record step every path shares
     const r = result();
     r.result.seed = 4;
-    expect(resultMismatch(r, want)).toMatch(/seed mismatch/);
+    expect(runMismatch(job, r.result)).toMatch(/seed mismatch: result has 4, job has 3/);
     expect(() => decodeResult({})).toThrow(/not an encoded result/);
     expect(() => decodeResult("{")).toThrow(/not valid JSON/);
     expect(() => decodeResult(JSON.stringify({ ...result(), result: { ...result().result, status: "great" } }))).toThrow(/result field result\.status/);

@@ -3,6 +3,7 @@
 // support only; the numbers are chosen to make the analysis' results non-trivial, not realistic.
 
 import type { CellRecord, CellSeries, SeedRecord } from "../../src/analysis/records.js";
+import { resolveConfig, type RunConfig } from "../../src/base/config.js";
 
 export const P = 7;
 
@@ -33,9 +34,28 @@ export function series(L: number | ((s: number) => number), norm = 50, last = 60
   };
 }
 
-export function mk(over: Partial<CellRecord> & { experiment: string; arm: string }): CellRecord {
+const CLAMPED_ARMS = new Set(["clamp", "base", "up", "alloc"]);
+const FORK_ARMS: Record<string, RunConfig["fork_arm"]> = { free: "free", clamp_same: "same", clamp_raised: "raised", clamp_lowered: "lowered" };
+
+/** The run config a synthetic cell stands for: the clamp at `wc` on clamped arms, free otherwise. */
+export function configFor(c: Omit<CellRecord, "config" | "config_reason">, wc: number | null): RunConfig {
+  const fork = c.t_fork !== null;
+  return resolveConfig({
+    p: c.p, model: c.model, loss: c.loss, tau: c.tau, rho: fork ? 1 : c.rho, gamma: c.gamma, dtype: c.dtype, wd: c.wd,
+    wc: fork || !CLAMPED_ARMS.has(c.arm) ? null : wc,
+    ...(c.gamma === null ? {} : { theta0: 0.5, f_w1: 0.5 }),
+    ...(fork ? { fork_at: c.t_fork, fork_arm: FORK_ARMS[c.arm] ?? "free" } : {}),
+  });
+}
+
+/**
+ * A synthetic cell; its config's w_c is `wc`, by default the series' last ‖W‖ over ρ (the series here
+ * are built at ‖W‖ = ρ·w_c after t_int, as a clamp holds it).
+ */
+export function mk(over: Partial<CellRecord> & { experiment: string; arm: string; wc?: number }): CellRecord {
+  const { wc, ...fields } = over;
   const id = over.id ?? `syn/${over.experiment}_${over.arm}_${over.loss ?? "ce"}_rho${over.rho ?? 1}_tau${over.tau ?? 1}${over.gamma == null ? "" : `_g${over.gamma}`}${over.dtype === "f64" ? "_f64" : ""}`;
-  const c: CellRecord = {
+  const c: Omit<CellRecord, "config" | "config_reason"> = {
     id,
     cell: id,
     source: "store",
@@ -50,9 +70,11 @@ export function mk(over: Partial<CellRecord> & { experiment: string; arm: string
     t_fork: null,
     seeds: seeds([1000, 1100, 1200]),
     series: series(10),
-    ...over,
+    ...fields,
   };
-  return c;
+  if (fields.config !== undefined) return { ...c, config: fields.config, config_reason: fields.config_reason ?? null };
+  const w = c.series.weight_norm;
+  return { ...c, config: configFor(c, wc ?? w[w.length - 1]! / c.rho), config_reason: null };
 }
 
 /** Every experiment at p 7, 3 seeds per cell. */

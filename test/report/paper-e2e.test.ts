@@ -14,6 +14,7 @@ import { loadNpzDir } from "../../src/analysis/paper-files.js";
 import type { CellRecord } from "../../src/analysis/records.js";
 import { fmt, fmtCI, fmtX } from "../../src/report/format.js";
 import { writeReport } from "../../src/report/index.js";
+import { wcTable } from "../../src/report/wc.js";
 import { checkXml } from "./xml.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -56,6 +57,19 @@ describe.skipIf(!present)(title, () => {
     if (v === undefined) throw new Error(`${k} missing: ${a.notes.join("; ")}`);
     return v;
   };
+
+  it("reads each group's w_c from the release's files (wc_used), which agree with the paper's printed values", () => {
+    const rows = wcTable(cells);
+    expect(rows.map((r) => r.key)).toEqual(["dose p113", "dose p43", "dose p59", "dose p67", "dose p97", "mlp ce p59", "mlp ce p97", "mlp mse p59", "mlp mse p97", "transformer ce p59"]);
+    for (const r of rows) {
+      expect(r.how[0], r.key).toBe("config");
+      expect(Number(r.wc.toFixed(2)), r.key).toBe(r.paper); // PAPER_WC is the study's text, wc_used the files
+    }
+    // the allocation files carry no theta0/f_w1, so no config: they count with the paper's value
+    const alloc = cells.filter((c) => c.experiment === "alloc" && c.arm === "alloc");
+    expect(alloc.length).toBe(10);
+    for (const c of alloc) expect(c.config_reason).toMatch(/theta0/);
+  });
 
   it("writes the page, its Markdown twin, report.json and six SVG figures", async () => {
     expect(out.figures.map((f) => path.basename(f)).sort()).toEqual(

@@ -112,6 +112,6 @@ describe("report from a results store", () => {
     const m = a.tables.mediation["ce_p7"]!;
     if (!m.ok || !m.value.ci.ok) throw new Error(`mediation should compute: ${JSON.stringify(m)}`);
     expect(md).toContain(`| recovery (p7) | ${fmt(m.value.recovery, 3)} ${fmtCI([m.value.ci.value.lo, m.value.ci.value.hi])} |`);
-    expect(md).toMatch(/\| mlp ce p7 \| 40\.00 \| inferred: ‖W‖ \/ ρ at the last logged step \| 0\.00% \|/);
+    expect(md).toMatch(/\| mlp ce p7 \| 40\.00 \| the cells' run config \| 0\.00% \|/);
   });
 });

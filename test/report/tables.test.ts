@@ -11,9 +11,9 @@ import { groupCells } from "../../src/report/groups.js";
 import { buildReport, type BuiltReport } from "../../src/report/index.js";
 import type { Table } from "../../src/report/table.js";
 import { tableToHtml, tableToMarkdown } from "../../src/report/table.js";
-import { wcTable } from "../../src/report/wc.js";
+import { wcOf, wcTable } from "../../src/report/wc.js";
 import { paperWcFor } from "../../src/report/paper.js";
-import { syntheticStudy } from "./fixtures.js";
+import { mk, series, syntheticStudy } from "./fixtures.js";
 
 const BOOT = { bootstrap: { resamples: 300 } };
 
@@ -62,7 +62,8 @@ describe("tables on a synthetic study", () => {
     expect(col("grokked / seeds")).toBe("0/3");
     expect(col("censored")).toBe("3");
     expect(col("T_grok (median)")).toBe("—");
-    expect(String(col("counts?"))).toMatch(/^no: no seed grokked/);
+    expect(String(col("counts?"))).toBe("no: no seed grokked (all 3 censored or diverged)");
+    expect(col("in the fit")).toBe("no: no seed grokked (all 3 censored or diverged)"); // the dose row's reason, no cell label
     const e9 = text(table("e9-compare"));
     expect(e9).toContain("5/6 grokked in 2 cells, 1 censored"); // raised + same for the ratio
     const index = table("cell-index");
@@ -82,12 +83,24 @@ describe("tables on a synthetic study", () => {
     expect(prose).toContain("syn/dose_clamp_ce_rho1.1_tau1");
   });
 
-  it("reads w_c back from the clamped norm", () => {
+  it("reads w_c from the cells' run configs", () => {
     const rows = wcTable(cells);
     const ce = rows.find((r) => r.key === "mlp ce p7")!;
-    expect(ce.how).toBe("inferred");
+    expect(ce.how).toEqual(["config"]);
     expect(ce.wc).toBeCloseTo(45, 9);
     expect(rows.find((r) => r.key === "dose p7")!.wc).toBeCloseTo(40, 9);
+  });
+
+  it("takes w_c from the config, not from the norms, and the paper's value for a cell without a config", () => {
+    const base = mk({ experiment: "mediation", arm: "base", p: 59, series: series(10, 60), wc: 52 }); // ‖W‖ 60 at rho 1, config 52
+    const up = mk({ experiment: "mediation", arm: "up", p: 59, rho: 1.15, series: series(10, 60), wc: 52, id: "m/up" });
+    const bare = { ...mk({ experiment: "alloc", arm: "alloc", p: 59, gamma: 0.3, series: series(10, 60) }), config: null, config_reason: "no config" };
+    expect(wcOf(base)).toEqual({ wc: 52, how: "config" });
+    expect(wcOf(bare)).toEqual({ wc: 54.49, how: "paper" });
+    const [row] = wcTable([base, up, bare]);
+    expect(row).toMatchObject({ key: "mlp ce p59", wc: 52, how: ["config", "paper"], paper: 54.49 });
+    expect(row!.spread).toBeCloseTo((54.49 - 52) / 52, 12);
+    expect(wcOf(mk({ experiment: "mediation", arm: "ctrl", p: 59 }))).toBeNull(); // free control
   });
 
   it("finds the paper's published w_c of each group (experiments/paper-wc.ts), and none where it published none", () => {
@@ -157,7 +170,7 @@ describe("where we differ and why", () => {
   it("names the recorded factors behind a number outside its tolerance", async () => {
     const cells = syntheticStudy()
       .filter((c) => c.experiment === "mediation" && c.loss === "ce")
-      .map((c) => ({ ...c, p: 59, id: c.id.replace("syn/", "syn59/"), series: { ...c.series, weight_norm: c.series.weight_norm.map(() => 50 * c.rho) } }));
+      .map((c) => ({ ...c, p: 59, id: c.id.replace("syn/", "syn59/"), config: { ...c.config!, p: 59, wc: 50 } }));
     cells[1] = { ...cells[1]!, seeds: cells[1]!.seeds.map((s, i) => (i === 0 ? { ...s, T_grok: null, status: "censored" as const } : s)) };
     const built = await buildReport(cells, { source: "t", codeVersion: "t", now: new Date(0), analysis: { bootstrap: { resamples: 100 } } });
     const differ = JSON.stringify(built.doc.sections.find((s) => s.id === "differ")!.blocks);

@@ -20,10 +20,21 @@ describe("sweep ETA from the cost model", () => {
     expect(m.rate).toBeCloseTo(rate, 15);
     const units = (expectedSteps(base) - 125) * stepCost(base) + expectedSteps(wide) * stepCost(wide);
     expect(m.eta([wide])).toBeCloseTo((units * rate) / 2, 6);
+    expect(m.eta([wide], 1)).toBeCloseTo(units * rate, 6); // a queue passes the workers it has seen
+    expect(m.has("a") && !m.has("b")).toBe(true);
     expect(expectedSteps(base)).toBeLessThan(base.steps / 4);
     // the budget-based figure would be several times larger
     const budgetUnits = (base.steps - 125) * stepCost(base) + wide.steps * stepCost(wide);
     expect((budgetUnits * rate) / 2).toBeGreaterThan(3 * m.eta([wide])!);
+  });
+
+  it("times steps from when they were reached: a repeated report of the same step is no news", () => {
+    const m = new EtaModel(1);
+    m.start("a", base, 0);
+    m.progress("a", 100, 0); // starts the clock
+    m.progress("a", 100, 4); // seen again later (a queue's poll): the step was still reached at 0
+    m.progress("a", 300, 5);
+    expect(m.rate).toBeCloseTo(5 / (200 * stepCost(base)), 15);
   });
 
   it("never promises less than the longest running job's rest", () => {
