@@ -192,9 +192,9 @@ describe.skipIf(skip)("dashboard in Chromium", () => {
       // the cell's own view grows too
       await open(`#/cell/${job!.cell_id}`, live.url);
       const a = await points("#cell-chart");
-      await page.waitForFunction((n) => Number(document.querySelector<HTMLElement>("#cell-chart")?.dataset["points"] ?? 0) > n, a, { timeout: 20_000 });
+      await page.waitForFunction((n) => Number(document.querySelector<HTMLElement>("#cell-chart")?.dataset["points"] ?? 0) > n, a, { timeout: 60_000 });
       await open("#/live", live.url);
-      await page.waitForFunction(() => Number(document.querySelector<HTMLElement>("#live-chart")?.dataset["points"] ?? 0) > 40, null, { timeout: 20_000 });
+      await page.waitForFunction(() => Number(document.querySelector<HTMLElement>("#live-chart")?.dataset["points"] ?? 0) > 40, null, { timeout: 60_000 });
       const shot = process.env["GROKSCALE_DASHBOARD_SHOT"] ?? join(tmpDir("shot"), "dashboard.png");
       await page.screenshot({ path: shot, fullPage: true });
       expect(statSync(shot).size).toBeGreaterThan(20_000);
