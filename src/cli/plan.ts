@@ -9,6 +9,7 @@ import { cpuInfo, describeCpu } from "../bench/cpu.js";
 import { throughput } from "../bench/pool.js";
 import { resolveConfig, type RunConfig } from "../base/config.js";
 import { planJobs, type PlanJob, type PlanRates, scaledRates, stepKind } from "../experiments/plan.js";
+import { paperWc } from "../experiments/paper-wc.js";
 import { isScale } from "../experiments/presets.js";
 import { presetSpecs } from "../sweep/preset.js";
 import { resolveSweepSpec } from "../experiments/sweep-spec.js";
@@ -17,7 +18,7 @@ import { ALLOC_CONTROLS_SPEC } from "./reproduce.js";
 import { fmtTime } from "./sweep.js";
 
 /** Stand-in calibration for E8's cells: their expected cost does not depend on it (cost.ts). */
-const ALLOC_STAND_IN = { 59: { wc: 54.49, theta0: 0.5, f_w1: 0.5 }, 97: { wc: 65.85, theta0: 0.5, f_w1: 0.5 } };
+const ALLOC_STAND_IN = Object.fromEntries([59, 97].map((p) => [p, { wc: paperWc("ce", p), theta0: 0.5, f_w1: 0.5 }]));
 
 /** A preset's jobs in run order, each tagged with its experiment (the paper scale's θ0 controls first). */
 export function presetJobs(name: string): PlanJob[] {
@@ -104,6 +105,6 @@ export function registerPlan(program: Command): void {
       say(line(head));
       for (const r of rows) say(line(r));
       say(`longest job: ${fmtTime(plan.longest_job_hours! * 3600)} on one worker; estimate ${fmtTime(plan.wall_hours! * 3600)} (expected grokking times from the cost model, not budgets)`);
-      if (isScale(name) && name === "paper") say(`E8's cells use a θ0 stand-in (${JSON.stringify(ALLOC_STAND_IN)}); their cost does not depend on θ0`);
+      if (isScale(name) && name === "paper") say(`E8's cells use a calibration stand-in (${JSON.stringify(ALLOC_STAND_IN)}); their cost does not depend on it`);
     });
 }
