@@ -5,14 +5,13 @@
 // (GROKSCALE_DASHBOARD_SHOT=path to choose where). Skipped, with a message, without /usr/bin/chromium.
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { summarizeCell } from "../../src/analysis/cell-stats.js";
 import { startServer, type Dashboard } from "../../src/dashboard/server.js";
 import { loadCellRecords, loadSeedRows, meanSeries } from "../../src/sweep/cells.js";
 import { ensureBuilt } from "../sweep/helpers.js";
-import { CHROMIUM, CHROMIUM_ARGS, cleanup, fixtureStore, hasChromium, sleep, spawnLiveSweep, tmpDir } from "./helpers.js";
+import { CHROMIUM, CHROMIUM_ARGS, cleanup, fixtureStore, hasChromium, sleep, spawnLiveSweep, sql, tmpDir } from "./helpers.js";
 
 const skip = !hasChromium();
 if (skip) console.warn(`dashboard e2e skipped: ${CHROMIUM} not found (apt-get install -y chromium; .ci/run does)`);
@@ -23,14 +22,6 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-const sql = <T>(file: string, q: string, ...p: unknown[]): T[] => {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(q).all(...p) as T[];
-  } finally {
-    db.close();
-  }
-};
 const med = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;

@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { runSweep } from "../../src/sweep/run.js";
 import { ROOT, sleep } from "../sweep/helpers.js";
 
@@ -129,3 +130,13 @@ export function spawnLiveRun(store: string, kind: "shard" | "queue", redis?: str
 }
 
 export const hasChromium = (): boolean => existsSync(CHROMIUM);
+
+/** Rows of a read-only query on a store file (a live sweep may be writing it). */
+export function sql<T>(file: string, q: string, ...p: unknown[]): T[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(q).all(...p) as T[];
+  } finally {
+    db.close();
+  }
+}

@@ -4,25 +4,15 @@
 // Skipped, with a message, without /usr/bin/chromium (and the queue case without redis-server).
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer, type Dashboard } from "../../src/dashboard/server.js";
 import { HAVE_REDIS, startRedis, type TestRedis } from "../distributed/helpers.js";
 import { ensureBuilt } from "../sweep/helpers.js";
-import { CHROMIUM, CHROMIUM_ARGS, cleanup, hasChromium, sleep, spawnLiveRun, tmpDir } from "./helpers.js";
+import { CHROMIUM, CHROMIUM_ARGS, cleanup, hasChromium, sleep, spawnLiveRun, sql, tmpDir } from "./helpers.js";
 
 const skip = !hasChromium();
 if (skip) console.warn(`live curves e2e skipped: ${CHROMIUM} not found (apt-get install -y chromium; .ci/run does)`);
-
-const sql = <T>(file: string, q: string, ...p: unknown[]): T[] => {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(q).all(...p) as T[];
-  } finally {
-    db.close();
-  }
-};
 
 describe.skipIf(skip)("live curves of shard and queue runs in Chromium", () => {
   let browser: Browser;
