@@ -4,7 +4,7 @@
 // (those are in cell-stats.ts) and no file reading (npz-cells.ts, paper-files.ts, the sweep store).
 // Each record carries the resolved run config it ran with, or null and the reason it has none.
 
-import type { RunConfig } from "../base/config.js";
+import type { LossKind, RunConfig } from "../base/config.js";
 
 /** Experiments the analysis knows; any other string is carried along and listed, never analysed. */
 export type Experiment =
@@ -46,7 +46,7 @@ export interface CellRecord {
   experiment: Experiment;
   model: "mlp" | "transformer";
   p: number;
-  loss: "ce" | "mse";
+  loss: LossKind;
   rho: number; // clamp multiple of w_c (1 for free cells)
   tau: number; // output temperature
   gamma: number | null; // allocation clamp; null when none

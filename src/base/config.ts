@@ -8,6 +8,9 @@ import { z } from "zod";
 
 export const OPS = ["add", "sub", "mul", "div", "sq"] as const;
 export type Op = (typeof OPS)[number];
+/** The losses (docs/study.md §5): softmax cross-entropy, mean-squared error, StableMax cross-entropy (§10, E10). */
+export const LOSSES = ["ce", "mse", "stablemax"] as const;
+export type LossKind = (typeof LOSSES)[number];
 
 const posInt = z.number().int().positive();
 
@@ -27,7 +30,7 @@ export const RunConfigSchema = z
     d_mlp: posInt.default(512),
     layernorm: z.enum(["none", "pre"]).default("none"), // transformer only; "none" is the paper's check
     // --- loss and temperature (docs/study.md §5)
-    loss: z.enum(["ce", "mse"]).default("ce"),
+    loss: z.enum(LOSSES).default("ce"),
     tau: z.number().gt(0).default(1), // logits are divided by τ in the loss and every metric
     // --- norm clamp: ‖W‖ = rho·wc for t ≥ t_int; wc null means a free run (no clamp)
     rho: z.number().gt(0).default(1),
@@ -50,6 +53,14 @@ export const RunConfigSchema = z
     beta2: z.number().min(0).lt(1).default(0.999),
     eps: z.number().gt(0).default(1e-8),
     batch_size: posInt.nullable().default(null), // null: full batch (the paper)
+    // --- beyond the paper (docs/study.md §10). Optional without defaults, and dropped when false, so
+    // configs without them keep their content hash.
+    // ⊥Grad (E10): each parameter tensor's gradient loses its component along the tensor, rescaled to
+    // the gradient's norm, before AdamW (train/orthograd.ts)
+    orthograd: z.boolean().optional(),
+    // E11: the learning rate is lr·rho while the norm clamp holds (steps after t_int), so that Adam's
+    // fixed-size steps keep their size relative to the clamped weights
+    lr_scale_with_rho: z.boolean().optional(),
     // --- precision, budget, evaluation
     dtype: z.enum(["f32", "f64"]).default("f32"),
     steps: posInt.default(40000), // step budget (the paper's baseline budget)
@@ -101,10 +112,20 @@ export function resolveConfig(input: unknown): RunConfig {
   if (c.fork_at !== null && c.fork_arm !== "free" && c.wc !== null) {
     throw new ConfigError(`invalid config field "wc": forking arms clamp at the fork's own norm; leave wc null (got ${c.wc})`);
   }
+  if (c.lr_scale_with_rho && c.wc === null) {
+    throw new ConfigError(`invalid config field "lr_scale_with_rho": scales lr with the norm clamp; a free run (wc null) has none (got true)`);
+  }
   if (c.op === "div" && !isPrime(c.p)) {
     throw new ConfigError(`invalid config field "p": division needs a prime modulus (got ${c.p})`);
   }
-  return { ...c, t_int, lr };
+  const { orthograd, lr_scale_with_rho, ...rest } = c;
+  // false is the same run as absent: drop it so that it hashes as today's configs do
+  return { ...rest, ...(orthograd ? { orthograd } : {}), ...(lr_scale_with_rho ? { lr_scale_with_rho } : {}), t_int, lr };
+}
+
+/** The learning rate of step t: lr, or lr·rho once the norm clamp holds when lr_scale_with_rho is set (E11). */
+export function stepLr(cfg: RunConfig, t: number): number {
+  return cfg.lr_scale_with_rho && cfg.wc !== null && t > cfg.t_int ? cfg.lr * cfg.rho : cfg.lr;
 }
 
 export function isPrime(n: number): boolean {

@@ -38,6 +38,8 @@ const HELP: Partial<Record<keyof RunConfigInput, string>> = {
   beta2: "AdamW β2",
   eps: "AdamW ε",
   batch_size: "minibatch size (null: full batch)",
+  orthograd: "⊥Grad: remove each gradient's component along its weights before AdamW (E10)",
+  lr_scale_with_rho: "use lr·rho while the norm clamp holds (E11)",
   dtype: "floating-point precision",
   steps: "step budget",
   eval_every: "evaluation interval in steps",

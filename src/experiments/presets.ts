@@ -5,11 +5,13 @@
 // have identical configs, so the store runs them once. w_c defaults to the paper's published values.
 
 import type { SweepSpecInput } from "./sweep-spec.js";
+import { budget, gridCells, mediationCells } from "./cells.js";
+import { cures, optimiser } from "./beyond.js";
 import { paperWc } from "./paper-wc.js";
 import { e7Cells } from "./transformer-preset.js";
 
-export type Scale = "quick" | "paper" | "mini";
-export const SCALES: readonly Scale[] = ["quick", "paper", "mini"];
+import { type Scale } from "./scale.js";
+export { SCALES, type Scale, isScale } from "./scale.js";
 
 export interface PresetExperiment {
   /** E1 … E9 */
@@ -35,21 +37,9 @@ export function allocControlCell(p: number): Record<string, unknown> {
   return { p, wc: null, steps: 60000, arm: "ctrl", label: `ctrl p${p}` };
 }
 
-/** 15000·1.9^((ρ−1)/0.05) for the dose cells, 20000·… for the grid (docs/study.md §7), rounded up. */
-export const budget = (base: number, rho: number, cap = Infinity): number => Math.min(cap, Math.ceil(base * Math.pow(1.9, (rho - 1) / 0.05)));
-
 const DOSE_CAP: Record<number, number> = { 43: 60000, 59: 300000, 67: 80000, 97: 300000, 113: 120000 };
 const TAUS_PAPER = [1, 1.15, 1.3, 1.5, 1.7];
 const TAUS_QUICK = [1, 1.3, 1.7];
-
-/** E2/E4 cells for one modulus and loss: the baseline and the ρ = 1.15 temperature sweep. */
-function mediationCells(p: number, loss: "ce" | "mse", taus: number[]): Record<string, unknown>[] {
-  const wc = paperWc(loss, p);
-  return [
-    { p, loss, wc, rho: 1, tau: 1, steps: 40000, arm: "base", label: `${loss} p${p} base` },
-    ...taus.map((tau) => ({ p, loss, wc, rho: 1.15, tau, steps: 120000, arm: "up", label: `${loss} p${p} up tau=${tau}` })),
-  ];
-}
 
 function mediation(id: string, loss: "ce" | "mse", ps: number[], taus: number[], seeds: number): PresetExperiment {
   return {
@@ -57,17 +47,6 @@ function mediation(id: string, loss: "ce" | "mse", ps: number[], taus: number[],
     title: loss === "ce" ? "Mediation: norm-up recovered by temperature (CE)" : "MSE arm: the same sweep under mean-squared error",
     spec: { name: `${id.toLowerCase()}-${loss}`, experiment: "mediation", seeds, cells: ps.flatMap((p) => mediationCells(p, loss, taus)) },
   };
-}
-
-/** E3 grid cells; in the quick scale the E2 cells' budgets are reused so shared cells coincide. */
-function gridCells(p: number, rhos: number[], taus: number[], scale: Scale): Record<string, unknown>[] {
-  const wc = paperWc("ce", p);
-  return rhos.flatMap((rho) =>
-    taus.map((tau) => ({
-      p, wc, rho, tau, arm: "grid", label: `p${p} rho=${rho} tau=${tau}`,
-      steps: scale === "quick" ? (rho === 1 ? 40000 : 120000) : budget(20000, rho),
-    })),
-  );
 }
 
 function forking(ps: number[], seeds: number): PresetExperiment {
@@ -219,15 +198,20 @@ export function presetExperiments(scale: Scale, opts: PresetOptions = {}): Prese
 
 /**
  * Experiments of a scale that are not part of its `reproduce` run but can be run by name
- * (`grokscale sweep --preset quick/E7`): the quick transformer sweep.
+ * (`grokscale sweep --preset quick/E7`): the quick transformer sweep, and the experiments beyond the
+ * paper, E10 and E11 (beyond.ts; docs/study.md §10).
  */
 export function extraExperiments(scale: Scale): PresetExperiment[] {
-  return scale === "quick" ? [transformer("quick")] : [];
+  switch (scale) {
+    case "quick":
+      return [transformer("quick"), cures(scale), optimiser(scale)];
+    case "paper":
+      return [cures(scale), optimiser(scale)];
+    case "mini":
+      return [cures(scale), optimiser(scale)];
+  }
 }
 
-export function isScale(name: string): name is Scale {
-  return (SCALES as readonly string[]).includes(name);
-}
 
 /**
  * All experiments of a scale as one sweep spec, each cell carrying its experiment, arm and seeds,

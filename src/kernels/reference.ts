@@ -7,7 +7,9 @@
 
 import { type DType, type FArray, rounder } from "../base/dtype.js";
 import { gelu, geluAndGrad, geluGrad } from "./erf.js";
+import { makeLaneSum } from "./lane-sum.js";
 import { expf, fmaf, gelu32, geluAndGrad32 } from "./math32.js";
+import { stablemaxKernel } from "./stablemax.js";
 import type { Kernels, LogitStats } from "./types.js";
 
 export function referenceKernels(dtype: DType): Kernels {
@@ -30,26 +32,9 @@ export function referenceKernels(dtype: DType): Kernels {
     return [rowScratch(n), scratch2];
   };
 
-  /** Lanes of PyTorch's vectorised CPU reductions (AVX-512: 16 float32 or 8 float64 per register). */
-  const LANES = f32 ? 16 : 8;
-  const lanes = new Float64Array(LANES);
-  /**
-   * Σ e[0..n) in the order of PyTorch's vectorised CPU reduction (vec::reduce_all on AVX-512): below
-   * LANES elements, left to right; otherwise lane j accumulates e[j], e[j+LANES], … and the lanes then
-   * fold in halves (j += j + LANES/2, then /4, …). Tiny rival terms thus add up among themselves before
-   * meeting the max's exp(0) = 1, as they do in torch.
-   */
-  const laneSum = (e: Float64Array, n: number): number => {
-    if (n < LANES) {
-      let s = e[0]!;
-      for (let k = 1; k < n; k++) s = r(s + e[k]!);
-      return s;
-    }
-    lanes.fill(0);
-    for (let k = 0; k < n; k++) lanes[k % LANES] = r(lanes[k % LANES]! + e[k]!);
-    for (let w = LANES >> 1; w >= 1; w >>= 1) for (let j = 0; j < w; j++) lanes[j] = r(lanes[j]! + lanes[j + w]!);
-    return lanes[0]!;
-  };
+  /** Σ in PyTorch's vectorised reduction order (lane-sum.ts). */
+  const laneSum = makeLaneSum(dtype);
+  const stablemax = stablemaxKernel(dtype);
 
   /**
    * Row `off` of x = z/τ (rounded) in PyTorch's log_softmax order: m = max x, xm_k = x_k − m,
@@ -219,6 +204,7 @@ export function referenceKernels(dtype: DType): Kernels {
       }
       return total / rows;
     },
+    stablemaxCrossEntropy: (rows, cols, z, labels, tau, dz, gradScale) => stablemax.crossEntropy(rows, cols, z, labels, tau, dz, gradScale),
     mse(rows, cols, z, labels, tau, dz, gradScale) {
       const t = r(tau);
       const c = r(gradScale / rows);
@@ -257,7 +243,7 @@ export function referenceKernels(dtype: DType): Kernels {
         if (r(e[rowArg]! * inv) > r(0.999)) st.saturated++;
         if (r(e[y]! * inv) >= 1) st.collapsed++;
         if (loss === "ce") st.lossSum -= r(xm[y]! - r(Math.log(s)));
-        else {
+        else if (loss === "mse") {
           let q = 0;
           for (let k = 0; k < cols; k++) {
             const d = r(r(z[off + k]! / t) - (k === y ? 1 : 0));
@@ -266,6 +252,7 @@ export function referenceKernels(dtype: DType): Kernels {
           st.lossSum += q;
         }
       }
+      if (loss === "stablemax") st.lossSum = stablemax.lossSum(rows, cols, z, labels, tau);
       return st;
     },
 

@@ -4,6 +4,7 @@
 // views over its arena's memory (see base/arena.ts). Kernels never allocate and never keep arrays.
 // "beta" arguments: 0 overwrites the output, 1 accumulates into it (gradients use 1).
 
+import type { LossKind } from "../base/config.js";
 import type { DType, FArray } from "../base/dtype.js";
 
 export type KernelName = "reference" | "wasm";
@@ -96,11 +97,18 @@ export interface Kernels {
    */
   mse(rows: number, cols: number, z: FArray, labels: Int32Array, tau: number, dz: FArray | null, gradScale: number): number;
   /**
-   * Measurement statistics of a block of logits; loss is "ce" or "mse". Probabilities as torch.softmax
+   * StableMax cross-entropy (stablemax.ts; docs/study.md §10): mean over rows of −log(s(x_y)/Σ_k s(x_k)),
+   * x = z/τ, s(x) = x + 1 (x ≥ 0) or 1/(1 − x) (x < 0); dz (overwritten, when given) its gradient times
+   * gradScale. Every operation rounds in the working precision; the sum in torch's lane order.
+   */
+  stablemaxCrossEntropy(rows: number, cols: number, z: FArray, labels: Int32Array, tau: number, dz: FArray | null, gradScale: number): number;
+  /**
+   * Measurement statistics of a block of logits; loss is "ce", "mse" or "stablemax" (only lossSum
+   * depends on it: accuracy, saturation and collapse are always read from softmax). Probabilities as torch.softmax
    * computes them: e_k = exp(x_k − m) (the same bits as above), p_k = e_k·(1/s); the loss from the
    * log-softmax above.
    */
-  logitStats(rows: number, cols: number, z: FArray, labels: Int32Array, tau: number, loss: "ce" | "mse"): LogitStats;
+  logitStats(rows: number, cols: number, z: FArray, labels: Int32Array, tau: number, loss: LossKind): LogitStats;
 
   /** y = softmax over each row of x (rows, cols); for attention. */
   softmaxRows(rows: number, cols: number, x: FArray, y: FArray): void;

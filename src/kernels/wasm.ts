@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { type Arena, RESERVED_BYTES } from "../base/arena.js";
 import { BYTES, type DType, type FArray } from "../base/dtype.js";
+import { stablemaxKernel } from "./stablemax.js";
 import type { Kernels, LogitStats } from "./types.js";
 
 /**
@@ -98,6 +99,7 @@ function wrap(dtype: DType, ex: Exports, arena: Arena): Kernels {
   const buffer = arena.memory.buffer;
   const bytes = BYTES[dtype];
   const stats = new Float64Array(buffer, LAYOUT[dtype].scratch, 5);
+  const stablemax = stablemaxKernel(dtype);
   /** Pointer of a float array of this dtype in the arena with at least n elements. */
   const f = (a: FArray, n: number, what: string): number => {
     if (a.buffer !== buffer) throw new Error(`wasm kernels: ${what} is not a view of the arena's memory (allocate it with arena.floats)`);
@@ -145,9 +147,13 @@ function wrap(dtype: DType, ex: Exports, arena: Arena): Kernels {
       ex.softmaxCrossEntropy(rows, cols, f(z, rows * cols, "z"), i(labels, rows, "labels"), tau, dz ? f(dz, rows * cols, "dz") : 0, gradScale),
     mse: (rows, cols, z, labels, tau, dz, gradScale) =>
       ex.mse(rows, cols, f(z, rows * cols, "z"), i(labels, rows, "labels"), tau, dz ? f(dz, rows * cols, "dz") : 0, gradScale),
+    // StableMax runs the shared TypeScript implementation on views of this memory (stablemax.ts)
+    stablemaxCrossEntropy: (rows, cols, z, labels, tau, dz, gradScale) =>
+      stablemax.crossEntropy(rows, cols, z, labels, tau, dz, gradScale),
     logitStats(rows, cols, z, labels, tau, loss): LogitStats {
-      ex.logitStats(rows, cols, f(z, rows * cols, "z"), i(labels, rows, "labels"), tau, loss === "ce" ? 0 : 1);
-      return { correct: stats[0]!, l2sum: stats[1]!, saturated: stats[2]!, collapsed: stats[3]!, lossSum: stats[4]! };
+      ex.logitStats(rows, cols, f(z, rows * cols, "z"), i(labels, rows, "labels"), tau, loss === "mse" ? 1 : 0);
+      const lossSum = loss === "stablemax" ? stablemax.lossSum(rows, cols, z, labels, tau) : stats[4]!;
+      return { correct: stats[0]!, l2sum: stats[1]!, saturated: stats[2]!, collapsed: stats[3]!, lossSum };
     },
     softmaxRows: (rows, cols, x, y) => ex.softmaxRows(rows, cols, f(x, rows * cols, "x"), f(y, rows * cols, "y")),
     softmaxRowsBackward: (rows, cols, y, gy, gx, beta) =>

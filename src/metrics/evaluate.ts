@@ -2,6 +2,7 @@
 // statistics of the train block and the test block: accuracy, mean loss, Σ‖z/τ‖, saturated rows and
 // collapsed rows (correct-class softmax probability ≥ 1.0 in the working precision, as the release counts).
 
+import type { LossKind } from "../base/config.js";
 import type { LogitStats } from "../kernels/types.js";
 import type { Model } from "../models/model.js";
 import { type Ctx, Tape } from "../tensor/tape.js";
@@ -36,7 +37,7 @@ function accumulate(into: BlockStats, s: LogitStats, rows: number): void {
   into.lossSum += s.lossSum;
 }
 
-function evalBlock(ctx: Ctx, model: Model, set: EvalSet, from: number, to: number, tau: number, loss: "ce" | "mse", chunk: number): BlockStats {
+function evalBlock(ctx: Ctx, model: Model, set: EvalSet, from: number, to: number, tau: number, loss: LossKind, chunk: number): BlockStats {
   const out = empty();
   for (let s = from; s < to; s += chunk) {
     const e = Math.min(to, s + chunk);
@@ -50,7 +51,7 @@ function evalBlock(ctx: Ctx, model: Model, set: EvalSet, from: number, to: numbe
   return out;
 }
 
-export function evaluate(ctx: Ctx, model: Model, set: EvalSet, tau: number, loss: "ce" | "mse", chunk = 4096): Evaluation {
+export function evaluate(ctx: Ctx, model: Model, set: EvalSet, tau: number, loss: LossKind, chunk = 4096): Evaluation {
   const n = set.a.length;
   return {
     train: evalBlock(ctx, model, set, 0, set.nTrain, tau, loss, chunk),

@@ -1,12 +1,12 @@
 // The trainer: one seed of one cell, step by step (docs/study.md §4-6). Each step: forward, loss, backward,
-// AdamW with decoupled decay, then the intervention (norm clamp from t_int, allocation clamp, or the
+// optionally ⊥Grad (§10), AdamW with decoupled decay (lr·rho under the clamp with lr_scale_with_rho), then the intervention (norm clamp from t_int, allocation clamp, or the
 // forking arm's clamp from the fork). Evaluation at step 1 and every eval_every steps on all pairs;
 // logged measurements at step 1 and every log_every steps, as the paper's runner logs them
 // (docs/study.md); the state the run ends in (at a grok, the budget or a cell's end) is `final`.
 // Deterministic: the same config and seed give the same bits, and resuming from a snapshot (a
 // checkpoint, or the final state of a seed that stopped at its grok) gives the same bits as not stopping.
 
-import type { RunConfig } from "../base/config.js";
+import { type RunConfig, stepLr } from "../base/config.js";
 import { delayOf, type EventState, observe } from "../metrics/events.js";
 import { evaluate } from "../metrics/evaluate.js";
 import { fourierTopShare } from "../metrics/fourier.js";
@@ -15,6 +15,7 @@ import type { Kernels } from "../kernels/types.js";
 import { lossOp } from "../tensor/ops/loss.js";
 import { Tape } from "../tensor/tape.js";
 import { adamwStep } from "./adamw.js";
+import { orthogonalizeGradients } from "./orthograd.js";
 import { allocationTargets, clampAllocation, clampNorm } from "./clamp.js";
 import { captureState, openSession, restoreState, type Session } from "./session.js";
 import type { LogRow, SeedResult } from "../base/results.js";
@@ -115,7 +116,8 @@ function trainStep(s: Session, t: number): number {
   if (Number.isFinite(value)) tape.backward(loss);
   ctx.arena.release(mark);
   if (!Number.isFinite(value)) return value;
-  adamwStep(ctx.k, P, t, cfg);
+  if (cfg.orthograd) orthogonalizeGradients(P);
+  adamwStep(ctx.k, P, t, { ...cfg, lr: stepLr(cfg, t) });
   return value;
 }
 

@@ -48,7 +48,7 @@ describe("config flags", () => {
     for (const [k, s] of Object.entries(RunConfigSchema.shape)) {
       const def: unknown = s.parse(undefined);
       let inner: z.ZodType = s;
-      while (inner instanceof z.ZodDefault || inner instanceof z.ZodNullable) inner = inner.unwrap() as z.ZodType;
+      while (inner instanceof z.ZodDefault || inner instanceof z.ZodNullable || inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
       if (inner instanceof z.ZodEnum) values[k] = inner.options.find((o) => o !== def);
       else if (inner instanceof z.ZodBoolean) values[k] = !def;
       else if (inner instanceof z.ZodString) values[k] = "some/file.json"; // e.g. init_from: a path, passed through as text
