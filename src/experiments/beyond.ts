@@ -5,8 +5,7 @@
 // learning rate scaled by ρ under the clamp.
 
 import { gridCells, mediationCells } from "./cells.js";
-import type { PresetExperiment } from "./presets.js";
-import type { Scale } from "./scale.js";
+import type { PresetExperiment, Scale } from "./scale.js";
 
 const TAUS = [1, 1.3, 1.7];
 

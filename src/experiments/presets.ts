@@ -13,12 +13,8 @@ import { e7Cells } from "./transformer-preset.js";
 import { type Scale } from "./scale.js";
 export { SCALES, type Scale, isScale } from "./scale.js";
 
-export interface PresetExperiment {
-  /** E1 … E9 */
-  id: string;
-  title: string;
-  spec: SweepSpecInput;
-}
+export type { PresetExperiment } from "./scale.js";
+import type { PresetExperiment } from "./scale.js";
 
 /** What E8 takes from the free control at one modulus (train/calibrate.ts). */
 export interface AllocCalibration {
