@@ -8,7 +8,7 @@ import { z } from "zod";
 
 export const OPS = ["add", "sub", "mul", "div", "sq"] as const;
 export type Op = (typeof OPS)[number];
-/** The losses (docs/study.md §5): softmax cross-entropy, mean-squared error, StableMax cross-entropy (§10, E10). */
+/** The losses (docs/study.md §5): softmax cross-entropy, mean-squared error, StableMax cross-entropy (§11, E10). */
 export const LOSSES = ["ce", "mse", "stablemax"] as const;
 export type LossKind = (typeof LOSSES)[number];
 
@@ -53,7 +53,7 @@ export const RunConfigSchema = z
     beta2: z.number().min(0).lt(1).default(0.999),
     eps: z.number().gt(0).default(1e-8),
     batch_size: posInt.nullable().default(null), // null: full batch (the paper)
-    // --- beyond the paper (docs/study.md §10). Optional without defaults, and dropped when false, so
+    // --- beyond the paper (docs/study.md §11). Optional without defaults, and dropped when false, so
     // configs without them keep their content hash.
     // ⊥Grad (E10): each parameter tensor's gradient loses its component along the tensor, rescaled to
     // the gradient's norm, before AdamW (train/orthograd.ts)

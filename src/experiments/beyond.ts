@@ -1,4 +1,4 @@
-// The experiments beyond the paper (docs/study.md §10). E10: does temperature mediation survive the
+// The experiments beyond the paper (docs/study.md §11). E10: does temperature mediation survive the
 // cures for softmax collapse? E2's cells at p = 59 (baseline, and ρ = 1.15 × τ) under StableMax
 // cross-entropy and under CE with ⊥Grad, beside plain CE (the same configs as E2's, so a store that
 // has E2 runs them once). E11: the optimiser's share: E3's ρ-τ grid at p = 59 with and without the

@@ -195,7 +195,7 @@ export function presetExperiments(scale: Scale, opts: PresetOptions = {}): Prese
 /**
  * Experiments of a scale that are not part of its `reproduce` run but can be run by name
  * (`grokscale sweep --preset quick/E7`): the quick transformer sweep, and the experiments beyond the
- * paper, E10 and E11 (beyond.ts; docs/study.md §10).
+ * paper, E10 and E11 (beyond.ts; docs/study.md §11).
  */
 export function extraExperiments(scale: Scale): PresetExperiment[] {
   switch (scale) {

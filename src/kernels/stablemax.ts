@@ -1,4 +1,4 @@
-// StableMax cross-entropy (docs/study.md §10, E10): softmax's exp replaced by s(x) = x + 1 for x ≥ 0
+// StableMax cross-entropy (docs/study.md §11, E10): softmax's exp replaced by s(x) = x + 1 for x ≥ 0
 // and 1/(1 − x) for x < 0, which grows linearly instead of exponentially, so a confident row's
 // probabilities do not round to exactly 1 (no softmax collapse). Loss of a row: −log(s(x_y)/Σ_k s(x_k))
 // with x = z/τ; the mean over rows as for CE. One plain-TypeScript implementation serves both kernel

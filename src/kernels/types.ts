@@ -97,7 +97,7 @@ export interface Kernels {
    */
   mse(rows: number, cols: number, z: FArray, labels: Int32Array, tau: number, dz: FArray | null, gradScale: number): number;
   /**
-   * StableMax cross-entropy (stablemax.ts; docs/study.md §10): mean over rows of −log(s(x_y)/Σ_k s(x_k)),
+   * StableMax cross-entropy (stablemax.ts; docs/study.md §11): mean over rows of −log(s(x_y)/Σ_k s(x_k)),
    * x = z/τ, s(x) = x + 1 (x ≥ 0) or 1/(1 − x) (x < 0); dz (overwritten, when given) its gradient times
    * gradScale. Every operation rounds in the working precision; the sum in torch's lane order.
    */

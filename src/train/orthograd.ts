@@ -1,4 +1,4 @@
-// ⊥Grad (docs/study.md §10, E10), as Prieto et al. define it: before the optimiser step, each parameter
+// ⊥Grad (docs/study.md §11, E10), as Prieto et al. define it: before the optimiser step, each parameter
 // tensor's gradient g loses its component along the tensor w, g⊥ = g − (w·g / (w·w + 1e-30))·w, and is
 // rescaled to g's norm, g ← g⊥·‖g‖/(‖g⊥‖ + 1e-30). The update then cannot merely scale the weights (and
 // so the logits) up. Dot products and norms accumulate in float64 and round once; every other

@@ -1,5 +1,5 @@
 // The trainer: one seed of one cell, step by step (docs/study.md §4-6). Each step: forward, loss, backward,
-// optionally ⊥Grad (§10), AdamW with decoupled decay (lr·rho under the clamp with lr_scale_with_rho), then the intervention (norm clamp from t_int, allocation clamp, or the
+// optionally ⊥Grad (§11), AdamW with decoupled decay (lr·rho under the clamp with lr_scale_with_rho), then the intervention (norm clamp from t_int, allocation clamp, or the
 // forking arm's clamp from the fork). Evaluation at step 1 and every eval_every steps on all pairs;
 // logged measurements at step 1 and every log_every steps, as the paper's runner logs them
 // (docs/study.md); the state the run ends in (at a grok, the budget or a cell's end) is `final`.

@@ -1,5 +1,5 @@
 // Losses on logits z (rows, classes) with an output temperature τ: fused softmax-cross-entropy,
-// MSE against one-hot targets, and StableMax cross-entropy (docs/study.md §10). Each returns a scalar tensor (the mean over rows); the gradient with
+// MSE against one-hot targets, and StableMax cross-entropy (docs/study.md §11). Each returns a scalar tensor (the mean over rows); the gradient with
 // respect to z is computed in the same pass as the loss and scaled by the upstream gradient later.
 
 import type { LossKind } from "../../base/config.js";
