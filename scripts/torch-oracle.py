@@ -7,7 +7,11 @@ the trajectory PyTorch computes from it: full-batch AdamW with decoupled decay w
 released runner writes it (m, v by hand, decay w += -lr*wd*w on weight matrices after the update),
 the global clamp w *= target/(||W|| + 1e-12) from t_int, temperature tau, CE or MSE. Per step: the
 loss and each weight matrix's gradient norm; at the end, the weights. Also a few cross-entropy rows
-(the issue's saturated ones) with torch's loss and gradient. The vitest files under test/oracle/
+(the issue's saturated ones) with torch's loss and gradient. Beyond the paper (docs/study.md §11),
+written as Prieto et al.'s published code (github EIFY/grokking-at-the-edge-of-numerical-stability,
+utils.py and orthograd.py) computes them: StableMax cross-entropy rows (loss and autograd gradient,
+f64 and f32, normal and saturated), the ⊥Grad projection of given (w, g), and f64 MLP runs with loss
+stablemax, with ⊥Grad before AdamW, and with lr·rho after t_int under the clamp (lr_scale_with_rho). The vitest files under test/oracle/
 compare grokscale against these files; they need no PyTorch. Not here: evaluation or grokking.
 
     pip install torch numpy && python3 scripts/torch-oracle.py      # rewrites the fixture
@@ -76,12 +80,36 @@ def tf_forward(P, a, b, cfg):
 
 
 # ----------------------------------------------------------------------------- the release's step
+def stablemax_s(x):
+    # s(x) = x + 1 for x >= 0, 1/(1 - x) for x < 0, with the published code's 1e-30 under the reciprocal
+    return torch.where(x < 0, 1 / (1 - x + 1e-30), x + 1)
+
+
+def stablemax_ce(logits, y):
+    # the published order: log of (s / row sum of s), gather the label, minus the mean over rows
+    sx = stablemax_s(logits)
+    logp = torch.log(sx / torch.sum(sx, dim=-1, keepdim=True))
+    return -torch.mean(torch.gather(logp, -1, y[:, None]))
+
+
 def loss_of(logits, y, cfg):
     if cfg["tau"] != 1.0:
         logits = logits / cfg["tau"]
+    if cfg["loss"] == "stablemax":
+        return stablemax_ce(logits, y)
     if cfg["loss"] == "ce":
         return (-F.log_softmax(logits, -1).gather(-1, y[:, None]).squeeze(-1)).mean()
     return ((logits - F.one_hot(y, cfg["p"]).to(logits.dtype)) ** 2).sum(-1).mean()
+
+
+@torch.no_grad()
+def orthograd_(w, g):
+    """⊥Grad of one tensor, in place on g, as the published OrthoGrad does it in the working dtype:
+    g_orth = g - (w.g / (w.w + 1e-30)) w, then g = g_orth * (||g|| / (||g_orth|| + 1e-30))."""
+    wf, gf = w.view(-1), g.view(-1)
+    proj = torch.dot(wf, gf) / (torch.dot(wf, wf) + 1e-30)
+    go = gf - proj * wf
+    g.copy_((go * (gf.norm(2) / (go.norm(2) + 1e-30))).view_as(g))
 
 
 @torch.no_grad()
@@ -95,14 +123,19 @@ def train(P, mats, fwd, a, b, y, cfg, record_weights=()):
     P = {k: v.clone().requires_grad_(True) for k, v in P.items()}
     m = {k: torch.zeros_like(v) for k, v in P.items()}
     v2 = {k: torch.zeros_like(v) for k, v in P.items()}
-    b1e, b2e, eps, lr, lam = cfg["beta1"], cfg["beta2"], cfg["eps"], cfg["lr"], cfg["wd"]
+    b1e, b2e, eps, lam = cfg["beta1"], cfg["beta2"], cfg["eps"], cfg["wd"]
     steps, snaps = [], {}
     for t in range(1, cfg["steps"] + 1):
         L = loss_of(fwd(P, a, b, cfg), y, cfg)
         for k in P:
             P[k].grad = None
         L.backward()
+        if cfg.get("orthograd"):
+            for k in P:
+                orthograd_(P[k].detach(), P[k].grad)
         steps.append({"loss": L.item(), "grad_norms": {k: P[k].grad.double().norm().item() for k in mats}})
+        # lr_scale_with_rho: lr * rho on the steps after t_int while the clamp holds
+        lr = cfg["lr"] * cfg["rho"] if cfg.get("lr_scale_with_rho") and cfg["wc"] is not None and t > cfg["t_int"] else cfg["lr"]
         with torch.no_grad():
             for k in P:
                 g = P[k].grad
@@ -144,7 +177,8 @@ def write(name, obj):
     print(f"wrote {os.path.relpath(path)} ({os.path.getsize(path)} bytes)")
 
 
-def case(name, model, cfg, seed, record_weights=(), init_override=None):
+def case(name, model, cfg, seed, record_weights=(), init_override=None, init_of=None):
+    """init_of: the case whose init file this one shares (it must hold the same weights and split)."""
     dt = torch.float64 if cfg["dtype"] == "f64" else torch.float32
     g = torch.Generator().manual_seed(seed)
     p = cfg["p"]
@@ -160,13 +194,18 @@ def case(name, model, cfg, seed, record_weights=(), init_override=None):
     if cfg["wc"] == "init":  # clamp at the starting norm (rho is then the multiple of it)
         cfg["wc"] = math.sqrt(sum(float((P[k].double() ** 2).sum()) for k in mats))
     init = {"format": FORMAT, "model": model, "p": p, "params": flat(P), "train": tr, "test": te}
+    if init_of is not None:
+        with open(os.path.join(OUT, f"{init_of}.init.json")) as f:
+            assert json.load(f) == init, f"{name}: its init differs from {init_of}'s"
+    init_name = init_of or name
     a, b, y = pairs(p, tr)
     steps, final, snaps = train(P, mats, fwd, a, b, y, cfg, record_weights)
-    run = {**cfg, "model": model, "init_from": f"test/fixtures/oracle/{name}.init.json", "stop_on_grok": False,
+    run = {**cfg, "model": model, "init_from": f"test/fixtures/oracle/{init_name}.init.json", "stop_on_grok": False,
            "eval_every": cfg["steps"], "log_every": cfg["steps"]}
     out = {"torch": torch.__version__, "cpu_capability": torch.backends.cpu.get_cpu_capability(),
            "config": run, "steps": steps, "final": final, "weights_after": snaps}
-    write(f"{name}.init.json", init)
+    if init_of is None:
+        write(f"{name}.init.json", init)
     write(f"{name}.json", out)
     return P, tr, fwd, a, b, y
 
@@ -221,6 +260,48 @@ def ce_rows():
     return rows
 
 
+def stablemax_rows(dt):
+    """StableMax rows in dtype dt: two normal batches (one with tau != 1, one wider than torch's lanes)
+    and a saturated one, where every row's correct logit stands so far above the rest that softmax
+    rounds its probability to exactly 1 (softmax cross-entropy: zero loss, zero gradient)."""
+    g = torch.Generator().manual_seed(7)
+    out = []
+    for kind, rows, cols, tau in (("normal", 6, 13, 1.0), ("normal", 5, 23, 1.7), ("saturated", 6, 23, 1.0)):
+        z = torch.randn(rows, cols, generator=g, dtype=torch.float64) * 3
+        y = torch.randint(0, cols, (rows,), generator=g)
+        if kind == "saturated":
+            z[torch.arange(rows), y] = 50.0 * (torch.arange(rows, dtype=torch.float64) + 1)
+        z = z.to(dt)
+        zz = z.clone().requires_grad_(True)
+        L = loss_of(zz, y, {"tau": tau, "loss": "stablemax"})
+        L.backward()
+        assert torch.isfinite(zz.grad).all()
+        sm = torch.softmax(z / tau, -1).gather(-1, y[:, None]).squeeze(-1)
+        out.append({"kind": kind, "rows": rows, "cols": cols, "tau": tau, "z": z.flatten().tolist(), "y": y.tolist(),
+                    "loss": L.item(), "dz": zz.grad.flatten().tolist(), "softmax_collapsed": int((sm >= 1).sum()),
+                    "softmax_ce": F.cross_entropy(z / tau, y).item()})
+    return out
+
+
+def orthograd_rows(dt):
+    """⊥Grad of given (w, g) in dtype dt: a general pair, a gradient nearly parallel to w (the projection
+    cancels), a zero tensor (a bias at init: nothing to remove) and a small odd-sized one."""
+    g = torch.Generator().manual_seed(8)
+    out = []
+    for shape, kind in (((13, 8), "general"), ((9, 11), "nearly_parallel"), ((24,), "zero_w"), ((7,), "general")):
+        w = torch.randn(*shape, generator=g, dtype=torch.float64) * 0.3
+        gr = torch.randn(*shape, generator=g, dtype=torch.float64)
+        if kind == "nearly_parallel":
+            gr = 2.5 * w + 0.02 * gr
+        if kind == "zero_w":
+            w = torch.zeros(*shape, dtype=torch.float64)
+        w, gr = w.to(dt), gr.to(dt)
+        go = gr.clone()
+        orthograd_(w, go)
+        out.append({"kind": kind, "shape": list(shape), "w": w.flatten().tolist(), "g": gr.flatten().tolist(), "g_orth": go.flatten().tolist()})
+    return out
+
+
 def main():
     torch.set_num_threads(1)
     os.makedirs(OUT, exist_ok=True)
@@ -244,6 +325,13 @@ def main():
                                                    "y": y.tolist(), "loss": L.item(), "dz": z.grad.flatten().tolist(),
                                                    "softmax_py": pr.gather(-1, y[:, None]).squeeze(-1).tolist(),
                                                    "softmax_pmax": pr.max(-1).values.tolist()}})
+    # beyond the paper (docs/study.md §11): rows, projections, and f64 runs from mlp-ce-f64's init
+    write("beyond-rows.json", {"torch": torch.__version__, "cpu_capability": torch.backends.cpu.get_cpu_capability(),
+                               "stablemax": {"f64": stablemax_rows(torch.float64), "f32": stablemax_rows(torch.float32)},
+                               "orthograd": {"f64": orthograd_rows(torch.float64), "f32": orthograd_rows(torch.float32)}})
+    case("mlp-stablemax-f64", "mlp", base(dtype="f64", loss="stablemax", tau=1.3, wc=6.0, rho=1.1, t_int=50, **MLP), 1, init_of="mlp-ce-f64")
+    case("mlp-orthograd-f64", "mlp", base(dtype="f64", orthograd=True, **MLP), 1, init_of="mlp-ce-f64")
+    case("mlp-lrscale-f64", "mlp", base(dtype="f64", lr_scale_with_rho=True, wc=6.0, rho=0.8, t_int=50, **MLP), 1, init_of="mlp-ce-f64")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 // replays a case with grokscale's trainer from the same init file, recording what the fixture holds:
 // each step's loss and per-matrix gradient norms, the weights after the first steps and at the end.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../../src/base/config.js";
 import { runSeed } from "../../src/train/trainer.js";
@@ -32,10 +32,13 @@ export interface Replay {
   weightsAfter: Record<string, Record<string, number[]>>;
 }
 
-/** Runs the case's config (init file resolved inside the fixture folder) and records the trajectory. */
-export function replay(name: string, kernels: "wasm" | "reference" = "wasm"): Replay {
+/**
+ * Runs the case's config (its init file, which cases may share, resolved inside the fixture folder;
+ * `change` overrides config fields, e.g. to switch a feature off) and records the trajectory.
+ */
+export function replay(name: string, kernels: "wasm" | "reference" = "wasm", change: Record<string, unknown> = {}): Replay {
   const c = loadCase(name);
-  const cfg = resolveConfig({ ...c.config, init_from: join(FIXTURES, `${name}.init.json`), kernels });
+  const cfg = resolveConfig({ ...c.config, init_from: join(FIXTURES, basename(String(c.config["init_from"]))), kernels, ...change });
   const steps: OracleStep[] = [];
   const weightsAfter: Record<string, Record<string, number[]>> = {};
   const out = runSeed(cfg, 0, {
