@@ -4,7 +4,7 @@
 // Every cure draws the same bootstrap stream as E2's CE group at that modulus, so plain CE's numbers
 // here are E2's and the cures' intervals use the same resampled seeds. Computes nothing new.
 
-import type { Cure } from "../experiments/beyond.js";
+import type { Cure } from "../base/cure.js";
 import type { BootstrapOptions } from "./bootstrap.js";
 import { summarizeCell } from "./cell-stats.js";
 import { collapseOnL, type CollapseOnL } from "./collapse.js";

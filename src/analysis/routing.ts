@@ -4,7 +4,7 @@
 // disagree. Groups keep the input order within a modulus
 // (moduli ascending); ordering for display is the report's. It selects; it computes nothing.
 
-import { cureOf, type Cure } from "../experiments/beyond.js";
+import { cureOf, type Cure } from "../base/cure.js";
 import type { CellRecord } from "./records.js";
 
 /** E11's arms: the plain ρ-τ grid and the grid with the learning rate scaled by ρ under the clamp. */

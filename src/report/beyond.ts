@@ -7,7 +7,7 @@ import type { AnalysisReport } from "../analysis/analyze.js";
 import type { MediationResult } from "../analysis/mediation.js";
 import type { Outcome } from "../analysis/outcome.js";
 import type { CellRecord } from "../analysis/records.js";
-import { cureOf } from "../experiments/beyond.js";
+import { cureOf } from "../base/cure.js";
 import { CURE_NAME, curesFindings, optimiserFindings } from "./findings.js";
 import { fmt, fmtCI, fmtSteps, fmtX } from "./format.js";
 import type { CellGroups } from "./groups.js";

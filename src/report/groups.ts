@@ -4,7 +4,7 @@
 
 import type { CellRecord } from "../analysis/records.js";
 import { baseAndUps, byP, routeCells, type OptimiserArm } from "../analysis/routing.js";
-import type { Cure } from "../experiments/beyond.js";
+import type { Cure } from "../base/cure.js";
 import { FORK_ORDER, forkArmName } from "../analysis/samestate.js";
 
 export interface MediationGroup {

@@ -48,7 +48,7 @@ describe("routing of E10 and E11", () => {
     ];
     const r = routeCells(cells);
     expect([...r.cures.keys()].sort()).toEqual(["ce_p59", "orthograd_p59", "stablemax_p59"]);
-    for (const [k, g] of r.cures) expect(g.cells.map((c) => c.id)).toEqual(cure(g.cure, 1).map((c) => c.id));
+    for (const g of r.cures.values()) expect(g.cells.map((c) => c.id)).toEqual(cure(g.cure, 1).map((c) => c.id));
     expect(r.cures.get("stablemax_p59")!.cure).toBe("stablemax");
     expect(r.mediation.get("ce_p59")!.cells.map((c) => c.id)).toEqual(cure("ce", 1, "mediation").map((c) => c.id));
     expect(r.collapse.get(59)!.map((c) => c.id)).toEqual(["g"]);

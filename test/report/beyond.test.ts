@@ -3,8 +3,6 @@
 // sentences follow the numbers (an interval that overlaps is said to, one that does not is said not to).
 import { describe, expect, it } from "vitest";
 import { analyzeCells } from "../../src/analysis/analyze.js";
-import type { CellRecord } from "../../src/analysis/records.js";
-import { resolveConfig } from "../../src/base/config.js";
 import { beyondSections } from "../../src/report/beyond.js";
 import { relation } from "../../src/report/findings.js";
 import { fmt, fmtCI } from "../../src/report/format.js";
@@ -12,29 +10,18 @@ import { groupCells } from "../../src/report/groups.js";
 import { buildReport } from "../../src/report/index.js";
 import { PAPER } from "../../src/report/paper.js";
 import { tableToMarkdown } from "../../src/report/table.js";
-import { cell, seeds } from "../analysis/fixtures.js";
+import { seeds } from "../analysis/fixtures.js";
+import { cure, grid } from "./beyond-fixtures.js";
 
 const BOOT = { bootstrap: { resamples: 300 } };
-const cfg = (over: Record<string, unknown>) => resolveConfig({ p: 59, wc: 54.49, ...over });
-const spread = (t: number) => seeds([t, t * 1.1, t * 1.2, t * 0.9]);
-
-/** A cure's E2-shaped cells; `k` scales the norm-up cells' T_grok, `t2` the τ = 1.5 cell's. */
-function cure(name: "ce" | "stablemax" | "orthograd", k: number, t15 = 180): CellRecord[] {
-  const extra = name === "stablemax" ? { loss: "stablemax" } : name === "orthograd" ? { orthograd: true } : {};
-  const mk = (arm: string, rho: number, tau: number, t: number, L: number) =>
-    cell({ id: `${name}/${arm}${tau}`, experiment: "cures", arm, rho, tau, L, loss: name === "stablemax" ? "stablemax" : "ce", seeds: spread(t), config: cfg({ rho, tau, ...extra }), config_reason: null });
-  return [mk("base", 1, 1, 100, 10), mk("up", 1.15, 1, 380 * k, 20), mk("up", 1.15, 1.5, t15 * k, 12), mk("up", 1.15, 2, 80 * k, 8)];
-}
-
-function grid(arm: "grid" | "grid-lr", f: number): CellRecord[] {
-  const mk = (rho: number, tau: number, t: number, L: number) =>
-    cell({ id: `${arm}/${rho}/${tau}`, experiment: "optimiser", arm, rho, tau, L, seeds: spread(t), config: cfg({ rho, tau, ...(arm === "grid-lr" && rho !== 1 ? { lr_scale_with_rho: true } : {}) }), config_reason: null });
-  return [mk(1, 1, 100, 10), mk(1, 1.5, 60, 7), mk(1, 2, 40, 5), mk(1.15, 1, 400 * f, 20), mk(1.15, 1.5, 200 * f, 13 - f), mk(1.15, 2, 90 * f, 9)];
-}
 
 describe("E10 and E11 report sections", () => {
   // StableMax's τ = 1.5 cell groks much later: T2 moves up and its recovery falls well below plain CE's
-  const cells = [...cure("ce", 1), ...cure("stablemax", 1, 300), ...cure("orthograd", 1).map((c) => (c.arm === "base" ? { ...c, seeds: seeds([100, null, null, null]) } : c)), ...grid("grid", 1), ...grid("grid-lr", 0.8)];
+  const cells = [
+    ...cure("ce", 1), ...cure("stablemax", 1, 300), ...cure("orthograd", 1).map((c) => (c.arm === "base" ? { ...c, seeds: seeds([100, null, null, null]) } : c)),
+    ...grid("grid", 1),
+    ...grid("grid-lr", 0.8),
+  ];
   const a = analyzeCells(cells, BOOT);
   const secs = beyondSections(a, groupCells(cells), cells);
 
