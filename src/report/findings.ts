@@ -43,7 +43,10 @@ function recoveryLine(name: string, m: Outcome<MediationResult>, ce: Outcome<Med
     // compared with the interval as the paper prints it (two decimals)
     against("the paper's CE", ci, paper?.recovery.ci ? ([...paper.recovery.ci] as Interval) : null, 2),
   ].filter((x): x is string => x !== null);
-  const rec = `temperature recovers ${fmt(v.recovery, 3)} of it ${ciText(v.ci)}`;
+  const rec =
+    v.recovery < 0
+      ? `temperature does not bring T_grok back toward T0: at L0 the norm-up cells give T2 ${fmt(v.T2, 1)}, above T1, a recovery of ${fmt(v.recovery, 3)} ${ciText(v.ci)}`
+      : `temperature recovers ${fmt(v.recovery, 3)} of it ${ciText(v.ci)}`;
   return `${name}: ${slow}; ${rec}${parts.length ? `; the interval ${parts.join(" and ")}` : ""}.`;
 }
 
