@@ -1,8 +1,8 @@
 // E10 for one cure at one modulus (docs/study.md §11): E2's mediation statistics (T0, T1, T1/T0, T2,
 // the recovery fraction and its paired bootstrap interval; mediation.ts) and E3's first fit, ln T_grok
 // on L across the cure's counting cells (collapse.ts), over the cure's baseline and norm-up cells.
-// Every cure draws the same bootstrap stream as E2's CE group at that modulus, so plain CE's numbers
-// here are E2's and the cures' intervals use the same resampled seeds. Computes nothing new.
+// Every cure draws the same bootstrap stream as E2's CE group at that modulus, so the cures' intervals
+// resample the same seeds, and plain CE's equal E2's when the cells are E2's. Computes nothing new.
 
 import type { Cure } from "../base/cure.js";
 import type { BootstrapOptions } from "./bootstrap.js";

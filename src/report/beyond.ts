@@ -76,7 +76,7 @@ function curesSection(a: AnalysisReport, g: CellGroups): Table[] {
   return [
     fitTable("e10-fits", "E10 per cure: T0, T1, T1/T0, L0, the recovery fraction with its paired-bootstrap 95% interval, and R² of ln T_grok on L over the cure's counting cells",
       ["cure", "T0", "T1", "T1/T0", "L0", "recovery", "95% CI", "R²(L)", "cells in fit"], rows,
-      ["Plain CE's cells are E2's; every cure's interval resamples the same seeds as E2's. The paper's row is its E2 at that modulus (it ran no cure)."]),
+      ["Plain CE's cells have E2's configs (run once); every cure's interval resamples the same seeds as E2's. The paper's row is its E2 at that modulus (it ran no cure)."]),
     cellTable("e10-cells", "E10 cells (baseline ρ 1 τ 1; norm-up ρ 1.15 over τ) per cure", cells, CELL_COLS,
       [{ name: "cure", value: (s) => CURE_NAME[cureOf({ loss: s.cell.loss, orthograd: s.cell.config?.orthograd }) ?? ""] ?? "—" }]),
   ];
