@@ -35,19 +35,21 @@ function recoveryLine(name: string, m: Outcome<MediationResult>, ce: Outcome<Med
   const v = m.value;
   const ceV = ce?.ok ? ce.value : null;
   const paper = PAPER.mediation[p];
-  const slow = `the norm increase ${v.slowdown > 1 ? "slows grokking" : "does not slow grokking"} ${fmtX(v.slowdown)} (T1/T0)` +
-    (ceV && name !== CURE_NAME["ce"] ? `, plain CE here ${fmtX(ceV.slowdown)}` : "") + (paper ? `, the paper's CE ${fmtX(paper.slowdown)}` : "");
+  const slows = v.slowdown > 1;
+  const others = (ceV && name !== CURE_NAME["ce"] ? `, plain CE here ${fmtX(ceV.slowdown)}` : "") + (paper ? `, the paper's CE ${fmtX(paper.slowdown)}` : "");
+  const slow = slows ? `the norm increase slows grokking ${fmtX(v.slowdown)} (T1/T0${others})` : `the norm increase does not slow grokking (T1/T0 ${fmtX(v.slowdown)}${others})`;
   const ci = ciOf(v.ci);
   const parts = [
     ...(name !== CURE_NAME["ce"] ? [against("plain CE", ci, ceV ? ciOf(ceV.ci) : null)] : []),
     // compared with the interval as the paper prints it (two decimals)
     against("the paper's CE", ci, paper?.recovery.ci ? ([...paper.recovery.ci] as Interval) : null, 2),
   ].filter((x): x is string => x !== null);
-  const rec =
-    v.recovery < 0
+  const rec = !slows
+    ? `with no slowdown to recover, the recovery formula's ${fmt(v.recovery, 3)} ${ciText(v.ci)} does not measure a recovery`
+    : v.recovery < 0
       ? `temperature does not bring T_grok back toward T0: at L0 the norm-up cells give T2 ${fmt(v.T2, 1)}, above T1, a recovery of ${fmt(v.recovery, 3)} ${ciText(v.ci)}`
       : `temperature recovers ${fmt(v.recovery, 3)} of it ${ciText(v.ci)}`;
-  return `${name}: ${slow}; ${rec}${parts.length ? `; the interval ${parts.join(" and ")}` : ""}.`;
+  return `${name}: ${slow}; ${rec}${slows && parts.length ? `; the interval ${parts.join(" and ")}` : ""}.`;
 }
 
 function collapseLine(name: string, r: CureResult, ce: CureResult | undefined): string {

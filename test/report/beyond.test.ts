@@ -59,6 +59,16 @@ describe("E10 and E11 report sections", () => {
     expect(g).toContain(`takes R²(L) from ${fmt(pg.value.r2L, 3)} to ${fmt(pl.value.r2L, 3)} and ΔR² (adding ρ to L) from ${fmt(pg.value.dR2, 3)} to ${fmt(pl.value.dR2, 3)}`);
   });
 
+  it("does not call a recovery what has no slowdown to recover", () => {
+    const fast = [...cure("ce", 1), ...cure("stablemax", 0.2)]; // StableMax's norm-up cells grok before its baseline
+    const b = analyzeCells(fast, BOOT);
+    const sm = b.tables.cures["stablemax_p59"]!.recovery;
+    expect(sm.ok && sm.value.slowdown).toBeLessThan(1);
+    const f = beyondSections(b, groupCells(fast), fast).find((s) => s.id === "e10")!.findings.join("\n");
+    expect(f).toMatch(/StableMax: the norm increase does not slow grokking \(T1\/T0 0\.\d\d×, plain CE here 3\.80×, the paper's CE 3\.43×\); with no slowdown to recover, the recovery formula's .* does not measure a recovery\./);
+    expect(f).not.toMatch(/StableMax: .*the interval/);
+  });
+
   it("shows the sections only when the data hold their cells", async () => {
     const without = await buildReport(cure("ce", 1).map((c) => ({ ...c, experiment: "mediation" })), { source: "t", codeVersion: "t", now: new Date(0), analysis: BOOT });
     expect(without.doc.sections.map((s) => s.id)).not.toContain("e10");
