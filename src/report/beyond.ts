@@ -29,7 +29,7 @@ const QUESTION = {
   e10:
     "Beyond the paper (docs/study.md §11): does the logit-scale mediation survive the cures for softmax collapse of Prieto et al. " +
     "(arXiv 2501.04697)? E2's cells (baseline ρ 1 τ 1; norm-up ρ 1.15 over τ) under StableMax cross-entropy and under CE with ⊥Grad, " +
-    "beside plain CE (the same cells as E2) and the paper's CE numbers. Recovery as E2; “collapse onto L”: E3's first fit, ln T_grok on L, over the cure's counting cells.",
+    "beside plain CE (E2's cells at these τ) and the paper's CE numbers. Recovery as E2; “collapse onto L”: E3's first fit, ln T_grok on L, over the cure's counting cells.",
   e11:
     "Beyond the paper (docs/study.md §11): how much of E3's residual ΔR² (1–2% in the paper) is the optimiser? Adam's step has a fixed size " +
     "whatever the norm, so under a clamp at ρ·w_c the same step moves the weights less relative to their size. Arm grid is E3's grid; arm " +
