@@ -95,7 +95,7 @@ export function optimiserFindings(a: AnalysisReport): string[] {
       const g = grid.grid.value;
       const l = lr.grid.value;
       const d = l.dR2 - g.dR2;
-      const share = g.dR2 > 0 ? ` (${d <= 0 ? `${fmt((100 * -d) / g.dR2, 0)}% of the plain grid's ΔR² gone` : "larger than the plain grid's"})` : "";
+      const share = g.dR2 > 0 ? ` (${d <= 0 ? `${fmt((100 * -d) / g.dR2, 0)}% of the plain grid's ΔR² gone` : "ΔR² is larger with lr·ρ than without"})` : "";
       out.push(
         `p${p}: scaling the learning rate by ρ takes R²(L) from ${fmt(g.r2L, 3)} to ${fmt(l.r2L, 3)} and ΔR² (adding ρ to L) from ${fmt(g.dR2, 3)} to ${fmt(l.dR2, 3)}, ` +
           `a change of ${fmtSigned(d)}${share}; R²(ρ) goes from ${fmt(g.r2Rho, 3)} to ${fmt(l.r2Rho, 3)}.`,
