@@ -1,8 +1,8 @@
 // Which cells feed which experiment's statistics: the one routing of cell records to E1-E11 by
 // experiment, arm, model, loss (beyond the paper also the cure or the learning-rate arm) and modulus.
 // analyzeCells computes on these groups and the report lists their cell ids, so the two cannot
-// disagree. Groups keep the input order within a modulus
-// (moduli ascending); ordering for display is the report's. It selects; it computes nothing.
+// disagree. Groups keep the input order within a modulus (moduli ascending); ordering for display
+// is the report's. It selects; it computes nothing.
 
 import { cureOf, type Cure } from "../base/cure.js";
 import type { CellRecord } from "./records.js";
