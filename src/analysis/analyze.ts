@@ -1,5 +1,5 @@
 // The whole study's analysis over a set of cell records (from the paper's .npz or our store): takes
-// the cells routed to E1-E9 (routing.ts), and returns the headline numbers under
+// the cells routed to E1-E9 and to the experiments beyond the paper, E10-E11 (routing.ts), and returns the headline numbers under
 // fixed keys (alpha_p59, recovery_ci_p97, ...) with fuller tables and a note for every number the
 // data do not allow. Returns data; printing is the CLI's. Each experiment's rules live in its file.
 
@@ -8,11 +8,13 @@ import { allocSwing, type AllocResult } from "./alloc.js";
 import { auditTable, type AuditRow } from "./audit.js";
 import { DEFAULT_BOOTSTRAP, type BootstrapOptions } from "./bootstrap.js";
 import { collapseGrid, type CollapseResult } from "./collapse.js";
+import { cureResult, recoveryStream, type CureResult } from "./cures.js";
 import { DOSE_DEFAULTS, doseLaw, type DoseOptions, type DoseResult } from "./dose.js";
 import { mediation, type MediationResult } from "./mediation.js";
+import { optimiserResult, type OptimiserResult } from "./optimiser.js";
 import { fail, type Outcome } from "./outcome.js";
-import type { CellRecord } from "./records.js";
-import { baseAndUps, routeCells, ROUTED_EXPERIMENTS } from "./routing.js";
+import { cellLabel, type CellRecord } from "./records.js";
+import { baseAndUps, PAPER_EXPERIMENTS, routeCells, ROUTED_EXPERIMENTS } from "./routing.js";
 import { forkingArms, type ForkResult } from "./samestate.js";
 import { tauSweep, type TauSweep } from "./tau-sweep.js";
 import { tauEffect, type TauEffect } from "./transformer.js";
@@ -57,6 +59,8 @@ export interface AnalysisTables {
   transformer: Record<string, { effect: Outcome<TauEffect>; recovery: Outcome<MediationResult>; tau_sweep: TauSweep }>;
   alloc: Record<string, Outcome<AllocResult>>;
   samestate: Record<string, Outcome<ForkResult>>;
+  cures: Record<string, CureResult>; // E10, by "stablemax_p59"
+  optimiser: Record<string, OptimiserResult>; // E11, by "grid-lr_p59"
 }
 
 export interface AnalysisReport {
@@ -85,6 +89,8 @@ export function analyzeCells(cells: readonly CellRecord[], opts: AnalyzeOptions 
     transformer: {},
     alloc: {},
     samestate: {},
+    cures: {},
+    optimiser: {},
   };
   const put = <T>(key: string, o: Outcome<T>, value: (v: T) => number | [number, number] | null): void => {
     if (!o.ok) {
@@ -111,7 +117,7 @@ export function analyzeCells(cells: readonly CellRecord[], opts: AnalyzeOptions 
   for (const [key, { loss, p, cells: g }] of route.mediation) {
     const { base, ups, problem } = baseAndUps(g);
     t.tau_sweep[key] = tauSweep(base, ups);
-    const r = problem ? fail<MediationResult>(problem) : mediation(base!, ups, boot, `recovery:mlp:${key}`);
+    const r = problem ? fail<MediationResult>(problem) : mediation(base!, ups, boot, loss === "ce" ? recoveryStream(p) : `recovery:mlp:${key}`);
     t.mediation[key] = r;
     if (loss === "ce") {
       put(`recovery_p${p}`, r, (v) => v.recovery);
@@ -155,7 +161,28 @@ export function analyzeCells(cells: readonly CellRecord[], opts: AnalyzeOptions 
     if (r.ok && !r.value.ci.ok) notes.push(`samestate_ci_p${p}: ${r.value.ci.reason}`);
   }
 
-  for (const exp of KNOWN) if (of(exp).length === 0) notes.push(`${exp}: no cells of this experiment in the input`);
+  // E10 cures: MLP, per cure and modulus (docs/study.md §11)
+  for (const [key, { cure, p, cells: g }] of route.cures) {
+    const r = cureResult(cure, p, g, boot);
+    t.cures[key] = r;
+    put(`cures_recovery_${key}`, r.recovery, (v) => v.recovery);
+    put(`cures_recovery_ci_${key}`, r.recovery, (v) => (v.ci.ok ? [v.ci.value.lo, v.ci.value.hi] : null));
+    if (r.recovery.ok && !r.recovery.value.ci.ok) notes.push(`cures_recovery_ci_${key}: ${r.recovery.value.ci.reason}`);
+    put(`cures_R2L_${key}`, r.onL, (v) => v.r2L);
+  }
+
+  // E11 optimiser: MLP CE grid, per learning-rate arm and modulus (docs/study.md §11)
+  for (const [key, { arm, p, cells: g }] of route.optimiser) {
+    const r = optimiserResult(arm, p, g, boot);
+    t.optimiser[key] = r;
+    put(`optimiser_R2L_${key}`, r.grid, (v) => v.r2L);
+    put(`optimiser_dR2_${key}`, r.grid, (v) => v.dR2);
+    put(`optimiser_recovery_${key}`, r.recovery, (v) => v.recovery);
+  }
+
+  for (const u of route.unrouted) notes.push(`${cellLabel(u.cell)}: not analysed: ${u.why}`);
+  // the experiments beyond the paper are optional: their absence is not worth a note
+  for (const exp of PAPER_EXPERIMENTS) if (of(exp).length === 0) notes.push(`${exp}: no cells of this experiment in the input`);
   const other = [...new Set(cells.map((c) => c.experiment).filter((e) => !KNOWN.has(e)))];
   for (const e of other) notes.push(`${e}: cells listed in tables.cells but not analysed (unknown experiment)`);
   return { headline, tables: t, notes };

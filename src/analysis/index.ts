@@ -15,6 +15,8 @@ export * from "./audit.js";
 export * from "./transformer.js";
 export * from "./alloc.js";
 export * from "./samestate.js";
+export * from "./cures.js";
+export * from "./optimiser.js";
 export * from "./analyze.js";
 export { parseNpy, type NpyArray, type NpyValue } from "./npy.js";
 export { readNpz } from "./npz.js";

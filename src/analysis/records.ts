@@ -15,6 +15,8 @@ export type Experiment =
   | "transformer" // E7: same arms as mediation, model "transformer"
   | "samestate" // E9: forking arms "free", "clamp_lowered", "clamp_same", "clamp_raised" ("lowered"/"same"/"raised" accepted)
   | "audit" // E6: float32 vs float64, dtype differs between otherwise equal cells
+  | "cures" // E10 (docs/study.md §11): E2's arms "base"/"up" under each cure (plain CE, StableMax, ⊥Grad), read from the config
+  | "optimiser" // E11 (docs/study.md §11): E3's grid, arms "grid" (lr) and "grid-lr" (lr·rho after t_int)
   | (string & {});
 
 export type SeedStatus = "grokked" | "censored" | "diverged";

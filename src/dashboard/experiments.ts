@@ -8,6 +8,9 @@ import { analyzeCells, type AnalysisReport } from "../analysis/analyze.js";
 import { DEFAULT_BOOTSTRAP } from "../analysis/bootstrap.js";
 import { summarizeCell } from "../analysis/cell-stats.js";
 import { cellLabel, type CellRecord } from "../analysis/records.js";
+import { cureOf } from "../base/cure.js";
+import { beyondSections } from "../report/beyond.js";
+import { CURE_NAME } from "../report/findings.js";
 import { buildComparisons } from "../report/comparisons.js";
 import { experimentTables } from "../report/exp-tables.js";
 import type { FigureSpec } from "../report/figures.js";
@@ -48,10 +51,12 @@ export interface DashFigure {
 export interface ExperimentSection {
   id: string; // "e2"
   title: string;
-  paper: string;
+  paper: string; // the paper's wording; beyond the paper (E10, E11), the question asked
+  beyond: boolean; // an experiment beyond the paper (docs/study.md §11)
   hasCells: boolean;
   tables: Table[];
   figures: DashFigure[];
+  findings: string[]; // E10, E11: the report's closing sentences, from the numbers
 }
 
 export interface AnalysisPayload {
@@ -102,7 +107,7 @@ export function delayFigure(records: readonly CellRecord[]): DashFigure {
     }
     rows.push({
       cell_id: id, cell: id.slice(0, 12), label: `${c.experiment}/${c.arm} p${c.p} ${c.loss} ρ${c.rho} τ${c.tau}${c.gamma === null ? "" : ` γ${c.gamma}`} ${c.dtype}`,
-      group: `${c.experiment} ${c.loss.toUpperCase()} p${c.p}`, arm: c.arm, L: st.L, delay: st.delay, T_grok: st.T_grok, T_mem: st.T_mem,
+      group: groupLabel(c), arm: c.arm, L: st.L, delay: st.delay, T_grok: st.T_grok, T_mem: st.T_mem,
       seeds: `${st.grokked}/${st.S} grokked`, rho: c.rho, tau: c.tau,
     });
   }
@@ -135,6 +140,13 @@ export function delayFigure(records: readonly CellRecord[]): DashFigure {
     config: FIGURE_CONFIG,
   };
   return { id: "fig-delay", title: "Delay against the logit scale", caption, spec, notes, cellIds: rows.map((r) => r["cell_id"] as string) };
+}
+
+/** The delay plot's colour group: experiment, loss and modulus; E10 by its cure, E11 by its lr arm. */
+export function groupLabel(c: CellRecord): string {
+  if (c.experiment === "cures") return `cures ${CURE_NAME[cureOf({ loss: c.loss, orthograd: c.config?.orthograd }) ?? ""] ?? c.loss.toUpperCase()} p${c.p}`;
+  if (c.experiment === "optimiser") return `optimiser ${c.arm === "grid-lr" ? "lr·ρ" : c.arm} p${c.p}`;
+  return `${c.experiment} ${c.loss.toUpperCase()} p${c.p}`;
 }
 
 function dashFigure(f: FigureSpec): DashFigure {
@@ -180,11 +192,17 @@ export function buildAnalysis(records: CellRecord[], fp: string, resamples: numb
       id: e.toLowerCase(),
       title: PAPER.titles[e],
       paper: PAPER.text[e],
+      beyond: false,
       hasCells,
       tables,
       figures: figuresOf(e).map((id) => figures.get(id)).filter((f): f is DashFigure => !!f),
+      findings: [],
     };
   });
+  if (groups) {
+    const beyond = attempt("E10/E11 sections", () => beyondSections(analysis, groups, records), []);
+    for (const b of beyond) sections.push({ id: b.id, title: b.title, paper: b.question, beyond: true, hasCells: b.hasCells, tables: b.tables, figures: [], findings: b.findings });
+  }
   const summary = comparisons.length ? attempt("summary table", () => comparisonTable("summary-table", "Every published number, ours and the paper's", comparisons, byId, true), null) : null;
   return {
     records,

@@ -4,21 +4,13 @@
 // has E2 runs them once). E11: the optimiser's share: E3's ρ-τ grid at p = 59 with and without the
 // learning rate scaled by ρ under the clamp.
 
+import { CURES, type Cure } from "../base/cure.js";
 import { gridCells, mediationCells } from "./cells.js";
 import type { PresetExperiment, Scale } from "./scale.js";
 
 const TAUS = [1, 1.3, 1.7];
 
-/** E10's groups: which cure a cell runs under, as the analysis reads it back from the config. */
-export const CURES = ["ce", "stablemax", "orthograd"] as const;
-export type Cure = (typeof CURES)[number];
-
-/** The cure a run config is under: StableMax loss, ⊥Grad, or neither (plain CE). */
-export function cureOf(cfg: { loss: string; orthograd?: boolean | undefined }): Cure | null {
-  if (cfg.loss === "stablemax") return cfg.orthograd ? null : "stablemax";
-  if (cfg.loss !== "ce") return null;
-  return cfg.orthograd ? "orthograd" : "ce";
-}
+export { CURES, cureOf, type Cure } from "../base/cure.js";
 
 const MINI = { p: 23, train_frac: 0.8, d_embed: 32, hidden: 64, lr: 3e-3, wc: 28, t_int: 100, log_every: 100 };
 

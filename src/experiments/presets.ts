@@ -169,7 +169,8 @@ function miniExperiments(): PresetExperiment[] {
 export function presetExperiments(scale: Scale, opts: PresetOptions = {}): PresetExperiment[] {
   switch (scale) {
     case "mini":
-      return miniExperiments();
+      // the E10 and E11 miniatures too (docs/study.md §11): reproduce runs them end to end
+      return [...miniExperiments(), cures(scale), optimiser(scale)];
     case "quick":
       return [
         mediation("E2", "ce", [59], TAUS_QUICK, 4),
@@ -195,7 +196,7 @@ export function presetExperiments(scale: Scale, opts: PresetOptions = {}): Prese
 /**
  * Experiments of a scale that are not part of its `reproduce` run but can be run by name
  * (`grokscale sweep --preset quick/E7`): the quick transformer sweep, and the experiments beyond the
- * paper, E10 and E11 (beyond.ts; docs/study.md §11).
+ * paper, E10 and E11 (beyond.ts; docs/study.md §11), whose miniatures are in mini's run itself.
  */
 export function extraExperiments(scale: Scale): PresetExperiment[] {
   switch (scale) {
@@ -204,7 +205,7 @@ export function extraExperiments(scale: Scale): PresetExperiment[] {
     case "paper":
       return [cures(scale), optimiser(scale)];
     case "mini":
-      return [cures(scale), optimiser(scale)];
+      return [];
   }
 }
 

@@ -1,7 +1,7 @@
 // The playground's controls: the shared fields, the model size, the seed and the arms table, drawn
 // from the current state; every change goes through app.setState (validated, into the URL).
 
-import { OPS } from "../base/config.js";
+import { LOSSES, OPS } from "../base/config.js";
 import { $, COLORS, type App } from "./app.js";
 import { MAX_P, SIZES, type ConfigFields } from "./state.js";
 
@@ -16,7 +16,7 @@ const SHARED: Field[] = [
   { key: "eval_every", label: "eval every", kind: "int" },
 ];
 const PER_ARM: Field[] = [
-  { key: "loss", label: "loss", kind: "choice", choices: ["ce", "mse"] },
+  { key: "loss", label: "loss", kind: "choice", choices: LOSSES },
   { key: "tau", label: "τ", kind: "num" },
   { key: "rho", label: "ρ", kind: "num" },
   { key: "wc", label: "w_c (empty: free)", kind: "opt", title: "the clamp holds ‖W‖ = ρ·w_c from t_int on" },

@@ -5,6 +5,7 @@
 
 import type { AnalysisReport } from "../analysis/analyze.js";
 import type { CellRecord } from "../analysis/records.js";
+import { beyondSections } from "./beyond.js";
 import { tolerance, type Comparison, type Kind } from "./compare.js";
 import { differences } from "./differ.js";
 import { experimentTables } from "./exp-tables.js";
@@ -101,6 +102,13 @@ export function buildDoc(inp: DocInput): ReportDoc {
       if (f) blocks.push({ kind: "figure", figure: f });
     }
     sections.push({ id: e.toLowerCase(), title: PAPER.titles[e], blocks });
+  }
+
+  // beyond the paper (docs/study.md §11): only when the data hold cells of the experiment
+  for (const b of beyondSections(inp.analysis, inp.groups, inp.cells).filter((b) => b.hasCells)) {
+    const blocks: Block[] = [{ kind: "quote", text: b.question }, ...b.tables.map((table): Block => ({ kind: "table", table }))];
+    blocks.push({ kind: "text", text: "What these numbers say:" }, { kind: "list", items: b.findings });
+    sections.push({ id: b.id, title: b.title, blocks });
   }
 
   const curves = fig.get("fig-curves");

@@ -3,7 +3,8 @@
 // can list the cell ids behind it. It selects and orders; it computes nothing.
 
 import type { CellRecord } from "../analysis/records.js";
-import { baseAndUps, byP, routeCells } from "../analysis/routing.js";
+import { baseAndUps, byP, routeCells, type OptimiserArm } from "../analysis/routing.js";
+import type { Cure } from "../base/cure.js";
 import { FORK_ORDER, forkArmName } from "../analysis/samestate.js";
 
 export interface MediationGroup {
@@ -25,6 +26,8 @@ export interface CellGroups {
   allocCtrl: Map<number, CellRecord[]>;
   samestate: Map<number, CellRecord[]>;
   audit: CellRecord[];
+  cures: Map<string, MediationGroup & { cure: Cure }>; // E10, by "stablemax_p59"
+  optimiser: Map<string, { arm: OptimiserArm; p: number; cells: CellRecord[] }>; // E11, by "grid-lr_p59", cells by ρ, τ
 }
 
 const byRho = (a: CellRecord, b: CellRecord) => a.rho - b.rho || a.tau - b.tau;
@@ -45,6 +48,8 @@ export function groupCells(cells: readonly CellRecord[]): CellGroups {
     allocCtrl: r.allocCtrl,
     samestate: sortEach(r.samestate, (a, b) => forkRank(a.arm) - forkRank(b.arm) || (a.arm < b.arm ? -1 : 1)),
     audit: r.audit,
+    cures: new Map([...r.cures].map(([k, { cure, p, cells: g }]) => [k, { ...mediationGroup("ce", p, g), cure }])),
+    optimiser: new Map([...r.optimiser].map(([k, v]) => [k, { ...v, cells: [...v.cells].sort(byRho) }])),
   };
 }
 

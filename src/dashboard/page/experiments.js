@@ -98,9 +98,10 @@ export async function render(root, ctx) {
         "div",
         { class: "card", id: `section-${s.id}` },
         h("h2", {}, s.title),
-        h("blockquote", {}, `Paper: ${s.paper}`),
+        h("blockquote", {}, s.beyond ? s.paper : `Paper: ${s.paper}`),
         s.tables.map((t) => reportTable(t, a.cellOf)),
         figs,
+        s.findings.length ? h("div", { class: "findings" }, h("h3", {}, "What these numbers say"), h("ul", { class: "notes" }, s.findings.map((f) => h("li", {}, f)))) : null,
       ),
     );
   }
