@@ -1,11 +1,12 @@
-// The playground's controls: the shared fields, the model size, the seed and the arms table, drawn
-// from the current state; every change goes through app.setState (validated, into the URL).
+// The playground's controls: the shared fields, the model size, the seed and the arms table (numbers,
+// choices, and switches as checkboxes), drawn from the current state; every change goes through
+// app.setState (validated, into the URL; a bad value shows its error and changes nothing).
 
 import { LOSSES, OPS } from "../base/config.js";
 import { $, COLORS, type App } from "./app.js";
 import { MAX_P, SIZES, type ConfigFields } from "./state.js";
 
-type Field = { key: string; label: string; kind: "int" | "num" | "opt" | "choice"; choices?: readonly string[]; title?: string };
+type Field = { key: string; label: string; kind: "int" | "num" | "opt" | "choice" | "bool"; choices?: readonly string[]; title?: string };
 
 const SHARED: Field[] = [
   { key: "op", label: "operation", kind: "choice", choices: OPS },
@@ -22,6 +23,9 @@ const PER_ARM: Field[] = [
   { key: "wc", label: "w_c (empty: free)", kind: "opt", title: "the clamp holds ‖W‖ = ρ·w_c from t_int on" },
   { key: "fork_at", label: "fork at", kind: "opt", title: "forking arm: free until this step" },
   { key: "fork_arm", label: "fork arm", kind: "choice", choices: ["free", "same", "raised", "lowered"] },
+  // beyond the paper (docs/study.md §11): E10's ⊥Grad cure (StableMax is a loss above) and E11's lr·ρ
+  { key: "orthograd", label: "⊥Grad", kind: "bool", title: "⊥Grad: each gradient loses its component along its weights before AdamW (E10)" },
+  { key: "lr_scale_with_rho", label: "lr·ρ", kind: "bool", title: "the learning rate is lr·ρ while the clamp holds (E11); needs w_c" },
 ];
 
 function parseField(f: Field, raw: string): unknown {
@@ -33,6 +37,15 @@ function parseField(f: Field, raw: string): unknown {
 
 function input(f: Field, value: unknown, onChange: (v: unknown) => void, name: string): HTMLElement {
   let el: HTMLInputElement | HTMLSelectElement;
+  if (f.kind === "bool") {
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.checked = value === true;
+    box.name = name;
+    if (f.title) box.title = f.title;
+    box.addEventListener("change", () => onChange(box.checked));
+    return box;
+  }
   if (f.kind === "choice") {
     el = document.createElement("select");
     for (const c of f.choices!) el.add(new Option(c, c));
@@ -108,7 +121,9 @@ export function renderControls(app: App): void {
       tr.insertCell().append(
         input(f, effective(app, i, f.key), (v) => {
           const next = structuredClone(app.state);
-          next.arms[i] = { ...armFields, [f.key]: v };
+          const { [f.key]: _, ...rest } = armFields;
+          // a switch turned off is left out of the arm (the link stays short) unless it overrides a shared "on"
+          next.arms[i] = v === false && app.state.base[f.key] !== true ? rest : { ...rest, [f.key]: v };
           app.setState(next);
         }, `arm${i + 1}-${f.key}`),
       );

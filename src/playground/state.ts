@@ -3,6 +3,7 @@
 // same zod schema as `grokscale train`. Also the model-size presets and the equivalent CLI command.
 // Pure functions of data: no DOM, no Node, so the page, the worker and the tests share them.
 
+import { z } from "zod";
 import { RunConfigSchema, resolveConfig, type RunConfig, type RunConfigInput } from "../base/config.js";
 
 export type ConfigFields = Record<string, unknown>;
@@ -31,8 +32,11 @@ export const DEFAULT_STATE: PlaygroundState = {
 
 export const MAX_P = 97;
 const MAX_ARMS = 4;
-const DEFAULTS = RunConfigSchema.parse({}) as Record<string, unknown>;
-const KEYS = new Set(Object.keys(DEFAULTS));
+const SHAPE = RunConfigSchema.shape as Record<string, z.ZodType>;
+/** The switches without a default (orthograd, lr_scale_with_rho: docs/study.md §11): off when absent. */
+export const OPTIONAL_SWITCHES = Object.keys(SHAPE).filter((k) => SHAPE[k] instanceof z.ZodOptional && SHAPE[k].unwrap() instanceof z.ZodBoolean);
+const DEFAULTS: Record<string, unknown> = { ...Object.fromEntries(OPTIONAL_SWITCHES.map((k) => [k, false])), ...RunConfigSchema.parse({}) };
+const KEYS = new Set(Object.keys(SHAPE));
 const STRING_KEYS = new Set(["model", "op", "labels", "loss", "fork_arm", "dtype", "kernels", "layernorm"]);
 
 export class StateError extends Error {}
@@ -123,7 +127,8 @@ export function trainCommand(cfg: RunConfig, seed: number): string {
   if (fields["t_int"] === auto.t_int) delete fields["t_int"];
   if (fields["lr"] === auto.lr) delete fields["lr"];
   const tail = `--seed0 ${seed} --seeds 1 --json`;
-  const flags = Object.entries(fields).map(([k, v]) => (k === "stop_on_grok" ? "--no-stop-on-grok" : `--${k.replace(/_/g, "-")} ${show(v)}`));
+  // a switch is a bare flag: --orthograd, --no-stop-on-grok
+  const flags = Object.entries(fields).map(([k, v]) => (typeof v === "boolean" ? `--${v ? "" : "no-"}${k.replace(/_/g, "-")}` : `--${k.replace(/_/g, "-")} ${show(v)}`));
   return ["npx grokscale train", ...flags, tail].join(" ");
 }
 

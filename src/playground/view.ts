@@ -40,7 +40,7 @@ export function draw(app: App): void {
   drawChart($("c-scale") as HTMLCanvasElement, { title: "L = mean ‖z/τ‖", series: series("logit_scale"), markers, x });
   drawChart($("c-sat") as HTMLCanvasElement, { title: "saturated share (max softmax prob > 0.999)", series: series("frac_saturated"), markers, y: [0, 1], x });
   $("legend").innerHTML =
-    app.arms.map((a, i) => `<div><span class="swatch" style="background:${COLORS[i]}"></span> arm ${i + 1}: ${a.config.loss} τ ${a.config.tau}${a.config.wc !== null ? ` ρ ${a.config.rho} w_c ${a.config.wc}` : ""}${a.config.fork_at !== null ? ` fork ${a.config.fork_arm}@${a.config.fork_at}` : ""}</div>`).join("") +
+    app.arms.map((a, i) => `<div><span class="swatch" style="background:${COLORS[i]}"></span> arm ${i + 1}: ${a.config.loss} τ ${a.config.tau}${a.config.orthograd ? " ⊥Grad" : ""}${a.config.wc !== null ? ` ρ ${a.config.rho} w_c ${a.config.wc}${a.config.lr_scale_with_rho ? " lr·ρ" : ""}` : ""}${a.config.fork_at !== null ? ` fork ${a.config.fork_arm}@${a.config.fork_at}` : ""}</div>`).join("") +
     (app.overlay ? `<div><span class="swatch" style="background:#999"></span> stored: ${escapeHtml(app.overlay.label)}</div>` : "") +
     `<div class="muted">vertical lines: T_mem dotted, T_grok solid</div>`;
   const spectra = $("spectra");

@@ -1,6 +1,6 @@
-// The playground's shareable state (src/playground/state.ts): links round-trip, bad links fail with one
-// line naming the field and value, and the command the page shows parses, through the CLI's own flag
-// definitions, to exactly the config the page trains.
+// The playground's shareable state (src/playground/state.ts): links round-trip (the E10/E11 switches
+// ⊥Grad and lr·ρ too), bad links fail with one line naming the field and value, and the command the
+// page shows parses, through the CLI's own flag definitions, to exactly the config the page trains.
 import { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { addConfigOptions, rawConfigFromOptions } from "../../src/cli/options.js";
@@ -21,15 +21,44 @@ const CUSTOM: PlaygroundState = {
   arms: [{}, { tau: 1.7, loss: "mse" }, { wc: 30, rho: 1.15, t_int: 100 }, { fork_at: 400, fork_arm: "raised" }],
 };
 
+/** E10's cures and E11's lr·ρ as arms (docs/study.md §11): StableMax, ⊥Grad, a clamp with lr·ρ. */
+const BEYOND: PlaygroundState = {
+  seed: 5,
+  base: { p: 23, d_embed: 16, hidden: 32, lr: 0.03, steps: 3000, log_every: 25 },
+  arms: [{}, { loss: "stablemax" }, { orthograd: true }, { wc: 30, rho: 1.15, t_int: 100, lr_scale_with_rho: true }],
+};
+
 describe("playground links", () => {
   it("round-trip the default and a custom state", () => {
-    for (const s of [DEFAULT_STATE, CUSTOM]) {
+    for (const s of [DEFAULT_STATE, CUSTOM, BEYOND]) {
       const back = decodeState(encodeState(s));
       expect(armConfigs(back)).toEqual(armConfigs(s));
       expect(back.seed).toBe(s.seed);
     }
     expect(decodeState("")).toEqual(DEFAULT_STATE);
     expect(encodeState(CUSTOM)).toContain("arm=tau%3A1.7%2Closs%3Amse");
+  });
+
+  it("carry the ⊥Grad and lr·ρ switches into the arms' configs, and leave a switch that is off out", () => {
+    const q = new URLSearchParams(encodeState(BEYOND));
+    expect(q.getAll("arm")).toEqual(["", "loss:stablemax", "orthograd:true", "wc:30,rho:1.15,t_int:100,lr_scale_with_rho:true"]);
+    const cfgs = armConfigs(decodeState(q.toString()));
+    expect(cfgs.map((c) => [c.loss, c.orthograd ?? false, c.lr_scale_with_rho ?? false])).toEqual([
+      ["ce", false, false],
+      ["stablemax", false, false],
+      ["ce", true, false],
+      ["ce", false, true],
+    ]);
+    expect(trainCommand(cfgs[2]!, 5)).toContain(" --orthograd ");
+    expect(trainCommand(cfgs[3]!, 5)).toContain(" --lr-scale-with-rho ");
+    // off is the schema's absence: not in the link, not in the config, not in the command
+    const off = { seed: 0, base: { orthograd: false }, arms: [{ lr_scale_with_rho: false }] };
+    expect(encodeState(off)).toBe("seed=0&arm=lr_scale_with_rho%3Afalse");
+    expect(new URLSearchParams(encodeState({ ...off, arms: [{}] })).has("orthograd")).toBe(false);
+    expect(armConfig(decodeState("seed=0&orthograd=false&arm=orthograd:false"), 0)).toEqual(resolveConfig({}));
+    // a shared switch, turned off in one arm
+    const shared = armConfigs(decodeState("seed=0&orthograd=true&arm=&arm=orthograd:false"));
+    expect(shared.map((c) => c.orthograd ?? false)).toEqual([true, false]);
   });
 
   it("name only what differs from the schema's defaults", () => {
@@ -47,10 +76,13 @@ describe("playground links", () => {
     expect(() => decodeState("seed=1&dtype=f16")).toThrow(/"dtype".*\(got "f16"\)/);
     expect(() => decodeState("seed=1&kernels=reference")).toThrow(/"kernels": the playground trains with the wasm kernels.*\(got "reference"\)/);
     expect(() => decodeState(`seed=1${"&arm=".repeat(5)}`)).toThrow(/5 arms; the playground runs at most 4/);
+    // lr·ρ scales lr under the clamp: without one (wc null) the config is refused, naming the field
+    expect(() => decodeState("seed=1&arm=&arm=lr_scale_with_rho:true")).toThrow(/^arm 2: invalid config field "lr_scale_with_rho".*\(got true\)$/);
+    expect(() => decodeState("seed=1&arm=orthograd:yes")).toThrow(/^invalid config field "orthograd".*\(got "yes"\)$/);
   });
 
   it("show a train command that grokscale's flag parser turns into the same config and seed", () => {
-    for (const s of [DEFAULT_STATE, CUSTOM]) {
+    for (const s of [DEFAULT_STATE, CUSTOM, BEYOND]) {
       s.arms.forEach((_, i) => {
         const cfg = armConfig(s, i);
         const cmd = trainCommand(cfg, s.seed);

@@ -1,8 +1,9 @@
 // The playground as a static site, in Debian's Chromium (playwright-core): `grokscale playground --out`
-// writes the site, a plain static file server serves it, the page trains three arms of a small cell
-// from a shared link (a free arm, a forking arm, a float64 arm), and every logged row, T_mem, T_grok and the final
-// metrics equal, bit for bit, those of `grokscale train` run with the command the page shows for each
-// arm. Skipped, with a message, without /usr/bin/chromium.
+// writes the site, a plain static file server serves it, the page trains four arms of a small cell
+// from a shared link (a free arm, a forking arm, a float64 arm, and an arm with ⊥Grad and lr·ρ under a
+// clamp), and every logged row, T_mem, T_grok and the final metrics equal, bit for bit, those of
+// `grokscale train` run with the command the page shows for each arm. The controls keep the link in
+// step (the ⊥Grad and lr·ρ checkboxes too). Skipped, with a message, without /usr/bin/chromium.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +17,9 @@ import { armsWhenDone, ensurePlayground, pageReady, ROOT, staticServer } from ".
 const skip = !hasChromium();
 if (skip) console.warn(`playground e2e skipped: ${CHROMIUM} not found (apt-get install -y chromium)`);
 
-const LINK = "seed=3&p=23&d_embed=16&hidden=32&lr=0.03&train_frac=0.6&steps=3000&log_every=25&arm=&arm=fork_at:150,fork_arm:lowered&arm=dtype:f64";
+const LINK = "seed=3&p=23&d_embed=16&hidden=32&lr=0.03&train_frac=0.6&steps=3000&log_every=25&arm=&arm=fork_at:150,fork_arm:lowered&arm=dtype:f64" +
+  // E10's ⊥Grad and E11's lr·ρ (docs/study.md §11); w_c 25 so that this arm groks within the 3000 steps
+  "&arm=orthograd:true,wc:25,rho:1.15,lr_scale_with_rho:true";
 const COLUMNS = ["step", "train_loss", "test_loss", "train_acc", "test_acc", "weight_norm", "logit_scale", "frac_saturated", "collapse_rate", "fourier_top5"];
 
 let scratch: string;
@@ -72,7 +75,7 @@ describe.skipIf(skip)("the static playground in Chromium", () => {
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // nothing from elsewhere
   });
 
-  it("trains three arms in the page (float32, a forking arm, float64) with the same bits as grokscale train for the same config and seed", async () => {
+  it("trains four arms in the page (float32, a forking arm, float64, ⊥Grad with lr·ρ) with the same bits as grokscale train for the same config and seed", async () => {
     await page.goto(`${site.url}?${LINK}`);
     await pageReady(page);
     expect(await page.evaluate(() => (window as any).__playground.storeMode)).toBe("file"); // no API on a static host
@@ -80,7 +83,8 @@ describe.skipIf(skip)("the static playground in Chromium", () => {
     expect(await page.inputValue("#share")).toContain("arm=fork_at%3A150%2Cfork_arm%3Alowered");
     await page.click("#start");
     const arms = await armsWhenDone(page);
-    expect(arms.map((a) => a.error)).toEqual([null, null, null]);
+    expect(arms.map((a) => a.error)).toEqual([null, null, null, null]);
+    expect([arms[3]!.config["orthograd"], arms[3]!.config["lr_scale_with_rho"]]).toEqual([true, true]);
 
     const state = decodeState(LINK);
     const configs = armConfigs(state);
@@ -147,6 +151,22 @@ describe.skipIf(skip)("the static playground in Chromium", () => {
     await page.press("input[name=arm1-tau]", "Enter");
     expect(await page.textContent("#error")).toMatch(/^arm 1: invalid config field "tau".*\(got -3\)$/);
     expect((await link()).getAll("arm")).toEqual(["", "tau:2.5"]); // a bad value never reaches the link
+    // the switches of E10 and E11 (docs/study.md §11): ⊥Grad on its own; lr·ρ only under a clamp
+    await page.check("input[name=arm1-orthograd]");
+    expect((await link()).getAll("arm")).toEqual(["orthograd:true", "tau:2.5"]);
+    expect(await page.evaluate(() => (window as any).__playground.arms.map((a: any) => a.config.orthograd ?? false))).toEqual([true, false]);
+    await page.check("input[name=arm2-lr_scale_with_rho]");
+    expect(await page.textContent("#error")).toMatch(/^arm 2: invalid config field "lr_scale_with_rho".*\(got true\)$/);
+    expect((await link()).getAll("arm")).toEqual(["orthograd:true", "tau:2.5"]);
+    await page.fill("input[name=arm2-wc]", "30");
+    await page.press("input[name=arm2-wc]", "Enter");
+    expect(await page.isChecked("input[name=arm2-lr_scale_with_rho]")).toBe(false); // redrawn from the state
+    await page.check("input[name=arm2-lr_scale_with_rho]");
+    expect(await page.textContent("#error")).toBe("");
+    expect((await link()).getAll("arm")).toEqual(["orthograd:true", "tau:2.5,wc:30,lr_scale_with_rho:true"]);
+    expect(await page.evaluate(() => (window as any).__playground.arms[1].config.lr_scale_with_rho)).toBe(true);
+    await page.uncheck("input[name=arm1-orthograd]");
+    expect((await link()).getAll("arm")).toEqual(["", "tau:2.5,wc:30,lr_scale_with_rho:true"]); // off: left out of the link
   });
 
   it("pauses, steps one evaluation interval at a time, and reports a bad link with the field's name", async () => {
