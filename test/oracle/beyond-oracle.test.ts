@@ -16,19 +16,11 @@ import { wasmKernelsSync } from "../../src/kernels/wasm.js";
 import { ParamSet } from "../../src/models/params.js";
 import { orthogonalizeGradients } from "../../src/train/orthograd.js";
 import { ensureWasmBuilt } from "../kernels/helpers.js";
-import { FIXTURES, loadCase, type OracleCase, type Replay, replay } from "./helpers.js";
+import { FIXTURES, loadCase, type OracleCase, type Replay, rel, replay, ulps } from "./helpers.js";
 
 beforeAll(ensureWasmBuilt);
 
-const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.abs(b));
-const F = new Float32Array(2);
-const I = new Int32Array(F.buffer);
-/** Distance in float32 ulps (both values rounded to float32; across zero, the sum of both distances). */
-const ulps = (a: number, b: number) => {
-  F[0] = a;
-  F[1] = b;
-  return (I[0]! ^ I[1]!) < 0 ? Math.abs(I[0]! & 0x7fffffff) + Math.abs(I[1]! & 0x7fffffff) : Math.abs(I[0]! - I[1]!);
-};
+
 
 /** The largest deviation of a replay from torch: per-step loss and gradient norms (relative), final weights (relative to max(|w|, 1e-3)). */
 function deviation(o: OracleCase, r: Replay): { steps: number; weights: number } {

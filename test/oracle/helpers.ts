@@ -55,3 +55,14 @@ export function replay(name: string, kernels: "wasm" | "reference" = "wasm", cha
   if (out.stopped) throw new Error("stopped");
   return { steps, final: weightsAfter[String(cfg.steps)]!, weightsAfter };
 }
+
+/** Relative difference (0 when equal). */
+export const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.abs(b));
+const F32 = new Float32Array(2);
+const I32 = new Int32Array(F32.buffer);
+/** Distance in float32 ulps (both values rounded to float32; across zero, the sum of both distances). */
+export const ulps = (a: number, b: number) => {
+  F32[0] = a;
+  F32[1] = b;
+  return (I32[0]! ^ I32[1]!) < 0 ? Math.abs(I32[0]! & 0x7fffffff) + Math.abs(I32[1]! & 0x7fffffff) : Math.abs(I32[0]! - I32[1]!);
+};

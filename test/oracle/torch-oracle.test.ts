@@ -12,19 +12,11 @@ import { referenceKernels } from "../../src/kernels/reference.js";
 import type { Kernels } from "../../src/kernels/types.js";
 import { Arena } from "../../src/base/arena.js";
 import { ensureWasmBuilt } from "../kernels/helpers.js";
-import { FIXTURES, loadCase, replay } from "./helpers.js";
+import { FIXTURES, loadCase, rel, replay, ulps } from "./helpers.js";
 
 beforeAll(ensureWasmBuilt);
 
-const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.abs(b));
-const F = new Float32Array(2);
-const I = new Int32Array(F.buffer);
-/** Distance in float32 ulps (both values float32, same sign). */
-const ulps = (a: number, b: number) => {
-  F[0] = a;
-  F[1] = b;
-  return Math.abs(I[0]! - I[1]!);
-};
+
 const maxOver = <T>(xs: T[], f: (x: T) => number) => xs.reduce((m, x) => Math.max(m, f(x)), 0);
 
 describe("float64 follows PyTorch over hundreds of steps", () => {
