@@ -1,4 +1,5 @@
-// `grokscale plan --preset NAME`: what a preset will cost before anything runs — per experiment its
+// `grokscale plan --preset NAME [--store PATH]`: what a preset will cost before anything runs (with a
+// store: what it would still cost, its done jobs left out) — per experiment its
 // jobs, the seed-steps the cost model expects (and the budgets' ceiling), p = 59 step equivalents,
 // and hours on this machine from a step rate measured now (a short calibration run) or given with
 // --ms-per-step. The arithmetic is experiments/plan.ts; this file gathers jobs, measures and prints.
@@ -13,6 +14,8 @@ import { paperWc } from "../experiments/paper-wc.js";
 import { isScale } from "../experiments/presets.js";
 import { presetSpecs } from "../sweep/preset.js";
 import { resolveSweepSpec } from "../experiments/sweep-spec.js";
+import { countsOf } from "../sweep/status.js";
+import { openStore } from "../sweep/store.js";
 import { intFlag } from "./options.js";
 import { ALLOC_CONTROLS_SPEC } from "./reproduce.js";
 import { fmtTime } from "./sweep.js";
@@ -26,6 +29,22 @@ export function presetJobs(name: string): PlanJob[] {
   if (name === "paper") stages.push({ experiment: "controls (E8 calibration)", spec: ALLOC_CONTROLS_SPEC });
   for (const e of presetSpecs(name, { alloc: ALLOC_STAND_IN })) stages.push({ experiment: `${e.id} ${e.spec.name}`, spec: e.spec });
   return stages.flatMap((s) => resolveSweepSpec(s.spec).jobs.map((j) => ({ jobId: j.jobId, experiment: s.experiment, config: j.config })));
+}
+
+/**
+ * The jobs a store already holds as done (read-only): a sweep into that store would not run them.
+ * Seeds it continues to a cell's later end (train/cell-end.ts) are not counted.
+ */
+export function doneJobIds(storePath: string, jobs: readonly PlanJob[]): Set<string> {
+  const db = openStore(storePath, { readonly: true });
+  try {
+    const ids = jobs.map((j) => j.jobId);
+    if (countsOf(db, ids).done === 0) return new Set();
+    const rows = db.prepare(`SELECT job_id FROM runs WHERE status = 'done' AND job_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as { job_id: string }[];
+    return new Set(rows.map((r) => r.job_id));
+  } finally {
+    db.close();
+  }
 }
 
 interface Measured {
@@ -54,6 +73,7 @@ export function registerPlan(program: Command): void {
     .option("--ms-per-step <ms>", "use this machine-wide rate (ms per p = 59 f32 seed-step with --workers) instead of measuring")
     .option("--calibrate-kinds", "measure every step kind of the preset (default: p = 59 f32, other kinds scaled by the cost model)")
     .option("--calibration-steps <n>", "timed steps per calibration run (a multiple of 50)", "100")
+    .option("--store <path>", "leave out the jobs this results store already holds as done (what a sweep into it would still run)")
     .option("--json", "print one JSON object")
     .action(async (opts: Record<string, unknown>) => {
       const name = String(opts["preset"]);
@@ -62,7 +82,9 @@ export function registerPlan(program: Command): void {
       const calSteps = intFlag("--calibration-steps", opts["calibrationSteps"], 50);
       if (calSteps % 50 !== 0) throw new Error(`invalid value for --calibration-steps: ${calSteps} (must be a multiple of 50)`);
       const say = (m: string) => (opts["json"] ? process.stderr : process.stdout).write(m + "\n");
-      const jobs = presetJobs(name);
+      const all = presetJobs(name);
+      const done = opts["store"] === undefined ? new Set<string>() : doneJobIds(String(opts["store"]), all);
+      const jobs = all.filter((j) => !done.has(j.jobId));
       const ref = resolveConfig({ p: 59 });
       const measured: Measured[] = [];
       let rates: PlanRates;
@@ -92,10 +114,11 @@ export function registerPlan(program: Command): void {
       const plan = planJobs(jobs, rates);
       const cpu = cpuInfo();
       if (opts["json"]) {
-        process.stdout.write(JSON.stringify({ preset: name, workers, machines, cpu, rate: rateNote, measured, ...plan }) + "\n");
+        const store = opts["store"] === undefined ? {} : { store: String(opts["store"]), already_done: done.size };
+        process.stdout.write(JSON.stringify({ preset: name, workers, machines, cpu, rate: rateNote, measured, ...store, ...plan }) + "\n");
         return;
       }
-      say(`plan: preset ${name}, ${plan.total.jobs} jobs, ${workers} workers × ${machines} machine(s)`);
+      say(`plan: preset ${name}, ${plan.total.jobs} jobs${opts["store"] === undefined ? "" : ` (${done.size} more already done in ${String(opts["store"])})`}, ${workers} workers × ${machines} machine(s)`);
       say(`cpu: ${describeCpu(cpu)}`);
       say(`rate: ${rateNote}`);
       const head = ["experiment", "jobs", "expected seed-steps", "budget seed-steps", "p59-equivalent", "time"];

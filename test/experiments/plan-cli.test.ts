@@ -1,7 +1,11 @@
 // `grokscale plan` end to end (the compiled CLI, as `npm test` builds it first): with a given rate the
 // hours are the cost model's expected seed-steps times that rate; with a short calibration run it
-// measures and reports its rate; bad flags give one error line naming the flag.
+// measures and reports its rate; with --store it leaves out the jobs the store holds as done; bad
+// flags give one error line naming the flag.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { presetJobs } from "../../src/cli/plan.js";
 import { planJobs, scaledRates } from "../../src/experiments/plan.js";
@@ -28,6 +32,32 @@ describe("grokscale plan", () => {
     expect(r.stdout).toMatch(/rate: measured now: p59 f32 [\d.]+ ms per seed-step/);
     expect(r.stdout).toMatch(/^total\s+\d+/m);
   }, 120_000);
+
+  it("--store: only the jobs the store does not hold as done are planned", () => {
+    const dir = mkdtempSync(join(tmpdir(), "grokscale-plan-"));
+    try {
+      const store = join(dir, "g.db");
+      const sweep = spawnSync(process.execPath, ["bin/grokscale.js", "sweep", "--preset", "mini/E2", "--store", store, "--workers", "1", "--json"], { encoding: "utf8", timeout: 120_000 });
+      expect(sweep.status, sweep.stderr).toBe(0);
+      const ran = JSON.parse(sweep.stdout).total as number;
+      const mini = presetJobs("mini");
+      const e2 = new Set(mini.filter((j) => j.experiment.startsWith("E2 ")).map((j) => j.jobId));
+      expect(ran).toBe(e2.size);
+      const r = cli(["--preset", "mini", "--ms-per-step", "4", "--workers", "1", "--store", store, "--json"]);
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.already_done).toBe(e2.size);
+      // E3 shares some of E2's cells: every job E2 ran is left out wherever it appears
+      const want = planJobs(mini.filter((j) => !e2.has(j.jobId)), scaledRates(resolveConfig({ p: 59 }), 4, 4, 1));
+      expect(out.total.jobs).toBe(want.total.jobs);
+      expect(out.total.jobs).toBeLessThan(planJobs(mini, null).total.jobs);
+      expect(out.total.hours).toBeCloseTo(want.total.hours!, 9);
+      const none = cli(["--preset", "mini/E2", "--ms-per-step", "4", "--store", store, "--json"]);
+      expect(JSON.parse(none.stdout).total.jobs).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 
   it("bad flags: one line naming the flag", () => {
     for (const [args, flag] of [[["--preset", "quick", "--ms-per-step", "-1"], "--ms-per-step"], [["--preset", "quick", "--calibration-steps", "30"], "--calibration-steps"], [["--preset", "nope", "--ms-per-step", "1"], "nope"]] as const) {
