@@ -33,7 +33,7 @@ async function runWithDisplay(spec: unknown, store: string, workers: number, sig
   try {
     const onProgress = (p: SweepProgress) => display.update(p);
     if (redis) return await runDistributedSweep(spec, { redis, store, signal, onProgress, onNotice: (m: string) => process.stderr.write(m + "\n") });
-    return await runSweep(spec, { store, workers, signal, onProgress });
+    return await runSweep(spec, { store, workers, signal, onProgress, onNotice: (m: string) => process.stderr.write(m + "\n") });
   } finally {
     display.stop();
   }

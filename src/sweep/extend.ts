@@ -126,7 +126,8 @@ export interface ExtendOptions {
   checkpointEvery?: number;
   signal?: AbortSignal;
   /** called before each continuation starts and after it is recorded */
-  onEvent?: (e: { kind: "start" | "done" | "stopped"; ext: Extension }) => void;
+  /** each continuation's start, end or stop; done/total count the continuations of this call */
+  onEvent?: (e: { kind: "start" | "done" | "stopped"; ext: Extension; done: number; total: number }) => void;
 }
 
 export interface ExtendSummary {
@@ -150,7 +151,7 @@ export async function extendCells(db: DB, sweep: string | null, o: ExtendOptions
     const queue = [...plan];
     const lane = async (): Promise<void> => {
       for (let ext = queue.shift(); ext !== undefined && !o.signal?.aborted; ext = queue.shift()) {
-        o.onEvent?.({ kind: "start", ext });
+        o.onEvent?.({ kind: "start", ext, done: summary.extended, total: plan.length });
         const dir = jobCheckpointDir(root, ext.jobId);
         const out = await pool.run({ jobId: ext.jobId, config: ext.config, seed: ext.seed, dir, checkpointEvery: o.checkpointEvery ?? 1000, until: ext.until });
         if (out.kind === "done") {
@@ -158,9 +159,9 @@ export async function extendCells(db: DB, sweep: string | null, o: ExtendOptions
           removeCheckpoints(dir);
           summary.extended++;
           summary.left--;
-          o.onEvent?.({ kind: "done", ext });
+          o.onEvent?.({ kind: "done", ext, done: summary.extended, total: plan.length });
         } else if (out.kind === "stopped") {
-          o.onEvent?.({ kind: "stopped", ext });
+          o.onEvent?.({ kind: "stopped", ext, done: summary.extended, total: plan.length });
         } else {
           summary.errors.push({ jobId: ext.jobId, message: `continuing to step ${ext.until}: ${out.message}` });
         }

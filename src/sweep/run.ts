@@ -119,10 +119,21 @@ export async function runSweep(spec: unknown, opts: RunSweepOptions = {}): Promi
  * interruption leaves their checkpoints for the next invocation. Shared by every sweep path.
  */
 export async function finishCells(db: ReturnType<typeof openStore>, sweep: string, summary: SweepSummary, o: RunSweepOptions & { storePath: string }): Promise<void> {
+  let announced = false;
   const ext = await extendCells(db, sweep, {
     storePath: o.storePath, workers: Math.max(1, Math.floor(o.workers ?? availableParallelism())),
     ...(o.runner ? { runner: o.runner } : {}), ...(o.checkpointEvery ? { checkpointEvery: o.checkpointEvery } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
+    // the continuation phase can take minutes: one line as it starts and one per continued seed
+    onEvent: (e) => {
+      const c = e.ext.config;
+      const what = `seed ${e.ext.seed} of p${c.p} ${c.loss} rho=${c.rho} tau=${c.tau} to step ${e.ext.until}`;
+      if (e.kind === "start" && e.done === 0 && !announced) {
+        announced = true;
+        o.onNotice?.(`continuing ${e.total} early grokker(s) to their cells' ends (the cells' last grok)`);
+      }
+      if (e.kind === "done") o.onNotice?.(`continued ${e.done}/${e.total}: ${what}`);
+    },
   });
   summary.extended = (summary.extended ?? 0) + ext.extended;
   summary.errors.push(...ext.errors);

@@ -50,8 +50,13 @@ describe("a sweep trains each cell to its end", () => {
   it("continues the early grokkers from their kept final state; the store equals the one-process cell", async () => {
     expect(new Set(reference.map((r) => r.T_grok)).size).toBe(3);
     const store = tmpStore("extend");
-    const sum = await runSweep(spec("ext"), { store, workers: 2 });
+    const notices: string[] = [];
+    const sum = await runSweep(spec("ext"), { store, workers: 2, onNotice: (m) => notices.push(m) });
     expect(sum).toMatchObject({ total: 3, ran: 3, grokked: 3, extended: 2, left: 0, interrupted: false });
+    // the continuation phase shows its progress: one line as it starts, one per continued seed
+    expect(notices[0]).toBe("continuing 2 early grokker(s) to their cells' ends (the cells' last grok)");
+    expect(notices.slice(1).map((m) => m.replace(/: seed \d+ of .*$/, ""))).toEqual(["continued 1/2", "continued 2/2"]);
+    expect(notices.slice(1).every((m) => m.endsWith(`to step ${end}`))).toBe(true);
     await expectSameAsReference(store, "ext");
     expect(checkpointsOnDisk(store).size).toBe(0); // nothing kept once the cell is finished
     const again = await runSweep(spec("ext"), { store, workers: 2 });
