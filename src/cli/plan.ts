@@ -14,7 +14,6 @@ import { paperWc } from "../experiments/paper-wc.js";
 import { isScale } from "../experiments/presets.js";
 import { presetSpecs } from "../sweep/preset.js";
 import { resolveSweepSpec } from "../experiments/sweep-spec.js";
-import { countsOf } from "../sweep/status.js";
 import { openStore } from "../sweep/store.js";
 import { intFlag } from "./options.js";
 import { ALLOC_CONTROLS_SPEC } from "./reproduce.js";
@@ -39,7 +38,6 @@ export function doneJobIds(storePath: string, jobs: readonly PlanJob[]): Set<str
   const db = openStore(storePath, { readonly: true });
   try {
     const ids = jobs.map((j) => j.jobId);
-    if (countsOf(db, ids).done === 0) return new Set();
     const rows = db.prepare(`SELECT job_id FROM runs WHERE status = 'done' AND job_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as { job_id: string }[];
     return new Set(rows.map((r) => r.job_id));
   } finally {
