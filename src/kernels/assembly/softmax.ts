@@ -191,6 +191,112 @@ function gradRow(cols: i32, zr: usize, y: i32, tau: f64, m: float, ls: float, c:
   if (tau != 1) for (let k = 0; k < cols; k++) st(dr, k, <float>(<f64>ld(dr, k) / tau));
 }
 
+/**
+ * One row of softmaxCrossEntropy in the f32 build for LANES ≤ cols ≤ CHUNK, in registers: the same
+ * operations on the same values as rowMax, rowSum and gradRow (so the same bits), without their passes
+ * through scratch. x = float(z/τ) is formed once into scratch (padded with −∞ to whole vectors); the
+ * lane sums live in four f32x4 (vector v feeds lanes 4v mod 16, as laneSum's k mod 16); the last,
+ * partial vector adds zeros in its missing lanes, which leaves a lane's sum as it was. Writes dz's row
+ * when dr ≠ 0; returns the row's (x_y − m) − ls.
+ */
+function ceRow32(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64 {
+  const xb = scratchBase + 64;
+  const n4 = cols & ~3;
+  const rem = cols - n4;
+  const tv = f64x2.splat(tau);
+  let k = 0;
+  if (tau == 1) {
+    for (; k < n4; k += 4) v128.store(xb + (<usize>k << 2), v128.load(zr + (<usize>k << 2)));
+  } else {
+    for (; k < n4; k += 4) {
+      const zv = v128.load(zr + (<usize>k << 2));
+      v128.store(xb + (<usize>k << 2), join(f64x2.div(lo64(zv), tv), f64x2.div(hi64(zv), tv)));
+    }
+  }
+  if (rem) {
+    v128.store(xb + (<usize>n4 << 2), f32x4.splat(-Infinity));
+    for (let j = n4; j < cols; j++) store<f32>(xb + (<usize>j << 2), <f32>scaled(zr, j, tau));
+  }
+  const nv = (cols + 3) >> 2;
+  // m: the first largest x (as rowMaxUnit32: pmax skips NaN as `x > m` does; the value found there)
+  let mx = f32x4.splat(-Infinity);
+  for (let v = 0; v < nv; v++) mx = f32x4.pmax(mx, v128.load(xb + (<usize>v << 4)));
+  let M = <f32>-Infinity;
+  for (let j = 0; j < 4; j++) {
+    const x = f32x4.extract_lane(mx, 0);
+    if (x > M) M = x;
+    mx = i32x4.shuffle(mx, mx, 1, 2, 3, 0);
+  }
+  let m = M;
+  if (M > <f32>-Infinity) {
+    const Mv = f32x4.splat(M);
+    for (let v = 0; v < nv; v++) {
+      const hit = i32x4.bitmask(f32x4.eq(v128.load(xb + (<usize>v << 4)), Mv));
+      if (hit) {
+        m = load<f32>(xb + (<usize>(v * 4 + ctz(hit)) << 2));
+        break;
+      }
+    }
+  }
+  const mv = f32x4.splat(m);
+  // s = Σ exp(x − m) in torch's lane order
+  const zero = f32x4.splat(0);
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  const nf = cols >> 2;
+  let v = 0;
+  for (; v + 4 <= nf; v += 4) {
+    const p = xb + (<usize>v << 4);
+    a0 = f32x4.add(a0, vexpf(f32x4.sub(v128.load(p), mv)));
+    a1 = f32x4.add(a1, vexpf(f32x4.sub(v128.load(p, 16), mv)));
+    a2 = f32x4.add(a2, vexpf(f32x4.sub(v128.load(p, 32), mv)));
+    a3 = f32x4.add(a3, vexpf(f32x4.sub(v128.load(p, 48), mv)));
+  }
+  for (; v < nv; v++) {
+    let e = vexpf(f32x4.sub(v128.load(xb + (<usize>v << 4)), mv));
+    if (v == nf) e = v128.and(e, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rem))); // the partial vector's lanes
+    const q = v & 3;
+    if (q == 0) a0 = f32x4.add(a0, e);
+    else if (q == 1) a1 = f32x4.add(a1, e);
+    else if (q == 2) a2 = f32x4.add(a2, e);
+    else a3 = f32x4.add(a3, e);
+  }
+  a0 = f32x4.add(f32x4.add(a0, a2), f32x4.add(a1, a3)); // lanes j < 8 += j + 8, then j < 4 += j + 4
+  a0 = f32x4.add(a0, i32x4.shuffle(a0, a0, 2, 3, 2, 3));
+  const s = f32x4.extract_lane(a0, 0) + f32x4.extract_lane(a0, 1);
+  const ls = <f32>Math.log(<f64>s);
+  const xmY = load<f32>(xb + (<usize>y << 2)) - m;
+  if (dr) {
+    // p_k = exp((x_k − m) − ls) into the padded row buffer's second half, then dz = float(p·c) (/τ)
+    const lv = f32x4.splat(ls);
+    const pb = xb + (<usize>nv << 4);
+    for (let v = 0; v < nv; v++) {
+      const o = <usize>v << 4;
+      v128.store(pb + o, vexpf(f32x4.sub(f32x4.sub(v128.load(xb + o), mv), lv)));
+    }
+    const cv = f64x2.splat(c);
+    if (tau == 1) {
+      for (let v = 0; v < nf; v++) {
+        const pr = v128.load(pb + (<usize>v << 4));
+        v128.store(dr + (<usize>v << 4), join(f64x2.mul(lo64(pr), cv), f64x2.mul(hi64(pr), cv)));
+      }
+    } else {
+      for (let v = 0; v < nf; v++) {
+        const pr = v128.load(pb + (<usize>v << 4));
+        const lo = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.mul(lo64(pr), cv)));
+        const hi = f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.mul(hi64(pr), cv)));
+        v128.store(dr + (<usize>v << 4), join(f64x2.div(lo, tv), f64x2.div(hi, tv)));
+      }
+    }
+    for (let j = n4; j < cols; j++) {
+      const d = <f32>(<f64>load<f32>(pb + (<usize>j << 2)) * c);
+      store<f32>(dr + (<usize>j << 2), tau == 1 ? d : <f32>(<f64>d / tau));
+    }
+    const dy = fmaS(<f64>expf1(xmY - ls), c, -c);
+    store<f32>(dr + (<usize>y << 2), tau == 1 ? <f32>dy : <f32>(<f64>dy / tau));
+  }
+  return <f64>(xmY - ls);
+}
+
 export function softmaxCrossEntropy(
   rows: i32, cols: i32, z: usize, labels: usize, tau: f64, dz: usize, gradScale: f64,
 ): f64 {
@@ -200,6 +306,10 @@ export function softmaxCrossEntropy(
   for (let i = 0; i < rows; i++) {
     const zr = z + ((<usize>(i * cols)) * sizeof<float>());
     const y = load<i32>(labels + (<usize>i << 2));
+    if (sizeof<float>() == 4 && cols >= LANES && cols <= CHUNK) {
+      total -= ceRow32(cols, zr, y, t, c, dz ? dz + ((<usize>(i * cols)) << 2) : 0);
+      continue;
+    }
     const m = rowMax(cols, zr, t);
     const ls = <float>Math.log(<f64>rowSum(cols, zr, t, m));
     total -= <f64>(scaled(zr, y, t) - m - ls);
