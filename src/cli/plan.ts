@@ -1,5 +1,5 @@
-// `grokscale plan --preset NAME [--store PATH]`: what a preset will cost before anything runs (with a
-// store: what it would still cost, its done jobs left out) — per experiment its
+// `grokscale plan --preset NAME | SPEC.json [--store PATH]`: what a preset or a sweep spec will cost before
+// anything runs (with a store: what it would still cost, its done jobs left out) — per experiment its
 // jobs, the seed-steps the cost model expects (and the budgets' ceiling), p = 59 step equivalents,
 // and hours on this machine from a step rate measured now (a short calibration run) or given with
 // --ms-per-step. The arithmetic is experiments/plan.ts; this file gathers jobs, measures and prints.
@@ -16,6 +16,8 @@ import { presetSpecs } from "../sweep/preset.js";
 import { resolveSweepSpec } from "../experiments/sweep-spec.js";
 import { openStore } from "../sweep/store.js";
 import { intFlag } from "./options.js";
+import { readJsonFile } from "./json-file.js";
+import { SpecError } from "../experiments/spec-error.js";
 import { ALLOC_CONTROLS_SPEC } from "./reproduce.js";
 import { fmtTime } from "./sweep.js";
 
@@ -27,7 +29,21 @@ export function presetJobs(name: string): PlanJob[] {
   const stages: Array<{ experiment: string; spec: unknown }> = [];
   if (name === "paper") stages.push({ experiment: "controls (E8 calibration)", spec: ALLOC_CONTROLS_SPEC });
   for (const e of presetSpecs(name, { alloc: ALLOC_STAND_IN })) stages.push({ experiment: `${e.id} ${e.spec.name}`, spec: e.spec });
-  return stages.flatMap((s) => resolveSweepSpec(s.spec).jobs.map((j) => ({ jobId: j.jobId, experiment: s.experiment, config: j.config })));
+  return stages.flatMap((s) => resolveSweepSpec(s.spec).jobs.map((j) => ({ jobId: j.jobId, experiment: s.experiment, config: j.config, cellId: j.cellId })));
+}
+
+/** A sweep spec file's jobs, tagged with the spec's name. */
+export function specJobs(path: string): PlanJob[] {
+  const spec = readJsonFile(path, "sweep spec");
+  let resolved;
+  try {
+    resolved = resolveSweepSpec(spec);
+  } catch (err) {
+    if (err instanceof SpecError) throw new Error(`sweep spec ${path}: ${err.message.replace(/^\(spec\): /, "")}`);
+    throw err;
+  }
+  const name = typeof (spec as { name?: unknown }).name === "string" ? String((spec as { name: string }).name) : path;
+  return resolved.jobs.map((j) => ({ jobId: j.jobId, experiment: name, config: j.config, cellId: j.cellId }));
 }
 
 /**
@@ -64,8 +80,9 @@ const num = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e3 ? `
 export function registerPlan(program: Command): void {
   program
     .command("plan")
-    .description("estimate a preset's jobs, seed-steps and hours on this machine before running it")
-    .requiredOption("--preset <name>", "a scale (quick, paper, mini) or SCALE/EXPERIMENT")
+    .description("estimate a preset's (or a sweep spec's) jobs, seed-steps and hours on this machine before running it")
+    .argument("[spec]", "a sweep spec JSON file (instead of --preset)")
+    .option("--preset <name>", "a scale (quick, paper, mini) or SCALE/EXPERIMENT")
     .option("--workers <n>", "worker threads per machine (default: one per core)")
     .option("--machines <n>", "machines like this one sharing the work", "1")
     .option("--ms-per-step <ms>", "use this machine-wide rate (ms per p = 59 f32 seed-step with --workers) instead of measuring")
@@ -73,14 +90,15 @@ export function registerPlan(program: Command): void {
     .option("--calibration-steps <n>", "timed steps per calibration run (a multiple of 50)", "100")
     .option("--store <path>", "leave out the jobs this results store already holds as done (what a sweep into it would still run)")
     .option("--json", "print one JSON object")
-    .action(async (opts: Record<string, unknown>) => {
-      const name = String(opts["preset"]);
+    .action(async (specPath: string | undefined, opts: Record<string, unknown>) => {
+      if ((specPath === undefined) === (opts["preset"] === undefined)) throw new Error("plan: give either a spec file or --preset NAME");
+      const name = specPath ?? String(opts["preset"]);
       const workers = opts["workers"] === undefined ? availableParallelism() : intFlag("--workers", opts["workers"]);
       const machines = intFlag("--machines", opts["machines"]);
       const calSteps = intFlag("--calibration-steps", opts["calibrationSteps"], 50);
       if (calSteps % 50 !== 0) throw new Error(`invalid value for --calibration-steps: ${calSteps} (must be a multiple of 50)`);
       const say = (m: string) => (opts["json"] ? process.stderr : process.stdout).write(m + "\n");
-      const all = presetJobs(name);
+      const all = specPath !== undefined ? specJobs(specPath) : presetJobs(name);
       const done = opts["store"] === undefined ? new Set<string>() : doneJobIds(String(opts["store"]), all);
       const jobs = all.filter((j) => !done.has(j.jobId));
       const ref = resolveConfig({ p: 59 });
@@ -109,14 +127,14 @@ export function registerPlan(program: Command): void {
         rates = scaledRates(ref, m.ms_per_seed_step, m.ms_one_worker, machines);
         rateNote = `measured now: p59 f32 ${m.ms_per_seed_step.toFixed(2)} ms per seed-step machine-wide with ${workers} workers, ${m.ms_one_worker.toFixed(2)} on one; other kinds scaled by the cost model`;
       }
-      const plan = planJobs(jobs, rates);
+      const plan = planJobs(jobs, rates, all);
       const cpu = cpuInfo();
       if (opts["json"]) {
         const store = opts["store"] === undefined ? {} : { store: String(opts["store"]), already_done: done.size };
-        process.stdout.write(JSON.stringify({ preset: name, workers, machines, cpu, rate: rateNote, measured, ...store, ...plan }) + "\n");
+        process.stdout.write(JSON.stringify({ ...(specPath !== undefined ? { spec: specPath } : { preset: name }), workers, machines, cpu, rate: rateNote, measured, ...store, ...plan }) + "\n");
         return;
       }
-      say(`plan: preset ${name}, ${plan.total.jobs} jobs${opts["store"] === undefined ? "" : ` (${done.size} more already done in ${String(opts["store"])})`}, ${workers} workers × ${machines} machine(s)`);
+      say(`plan: ${specPath !== undefined ? "spec" : "preset"} ${name}, ${plan.total.jobs} jobs${opts["store"] === undefined ? "" : ` (${done.size} more already done in ${String(opts["store"])})`}, ${workers} workers × ${machines} machine(s)`);
       say(`cpu: ${describeCpu(cpu)}`);
       say(`rate: ${rateNote}`);
       const head = ["experiment", "jobs", "expected seed-steps", "budget seed-steps", "p59-equivalent", "time"];
@@ -125,7 +143,7 @@ export function registerPlan(program: Command): void {
       const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ");
       say(line(head));
       for (const r of rows) say(line(r));
-      say(`longest job: ${fmtTime(plan.longest_job_hours! * 3600)} on one worker; estimate ${fmtTime(plan.wall_hours! * 3600)} (expected grokking times from the cost model, not budgets)`);
-      if (isScale(name) && name === "paper") say(`E8's cells use a calibration stand-in (${JSON.stringify(ALLOC_STAND_IN)}); their cost does not depend on it`);
+      say(`longest job: ${fmtTime(plan.longest_job_hours! * 3600)} on one worker; estimate ${fmtTime(plan.wall_hours! * 3600)} (expected grokking times from the cost model, each cell to its last seed's; not budgets)`);
+      if (specPath === undefined && isScale(name) && name === "paper") say(`E8's cells use a calibration stand-in (${JSON.stringify(ALLOC_STAND_IN)}); their cost does not depend on it`);
     });
 }

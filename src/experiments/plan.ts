@@ -1,17 +1,21 @@
 // The cost of a set of jobs before anything runs: per experiment, its jobs, the seed-steps the cost
-// model (cost.ts) expects them to take (not their budgets: most stop at grokking), the same in
+// model (cost.ts) expects them to take (not their budgets: most stop at grokking; every seed of a cell
+// trains to the step its cell's last seed groks, so a cell of n seeds costs n times its expected
+// latest grokking time), the same in
 // p = 59 float32 MLP step equivalents, and the hours these take at a given machine-wide step rate per
 // step kind. `grokscale plan` feeds it a preset's jobs and measured rates; the sweep's ETA uses the
 // same model (sweep/eta.ts). Pure: no timing and no printing here.
 
 import { resolveConfig, type RunConfig } from "../base/config.js";
-import { expectedSteps, stepCost } from "./cost.js";
+import { expectedCellSteps, stepCost } from "./cost.js";
 
 export interface PlanJob {
   jobId: string;
   /** the experiment (or stage) the job belongs to */
   experiment: string;
   config: RunConfig;
+  /** the job's cell (its seeds run to the cell's end together); a job without one is a cell of its own */
+  cellId?: string;
 }
 
 /** Configs whose steps cost the same: the model's shape, the data size, the batch and the dtype. */
@@ -55,8 +59,14 @@ export interface PlanRates {
   machines: number;
 }
 
-/** The plan of jobs listed in run order; a job id seen twice counts once, under its first experiment. */
-export function planJobs(jobs: readonly PlanJob[], rates: PlanRates | null): Plan {
+/**
+ * The plan of jobs listed in run order; a job id seen twice counts once, under its first experiment.
+ * A cell's seeds are counted over `cellsOf` (default: the jobs themselves), so that a cell partly done
+ * already still counts as the size it has.
+ */
+export function planJobs(jobs: readonly PlanJob[], rates: PlanRates | null, cellsOf: readonly PlanJob[] = jobs): Plan {
+  const seeds = new Map<string, Set<string>>();
+  for (const j of cellsOf) if (j.cellId !== undefined) (seeds.get(j.cellId) ?? seeds.set(j.cellId, new Set()).get(j.cellId)!).add(j.jobId);
   const seen = new Set<string>();
   const by = new Map<string, ExperimentPlan>();
   const blank = (experiment: string): ExperimentPlan => ({ experiment, jobs: 0, expected_seed_steps: 0, budget_seed_steps: 0, p59_equivalent: 0, hours: rates ? 0 : null });
@@ -67,7 +77,7 @@ export function planJobs(jobs: readonly PlanJob[], rates: PlanRates | null): Pla
     if (seen.has(j.jobId)) continue;
     seen.add(j.jobId);
     const e = by.get(j.experiment)!;
-    const steps = expectedSteps(j.config);
+    const steps = expectedCellSteps(j.config, j.cellId === undefined ? 1 : (seeds.get(j.cellId)?.size ?? 1));
     const eq = (steps * stepCost(j.config)) / P59_STEP_COST;
     const hours = rates ? (steps * rates.msPerSeedStep(j.config)) / 3.6e6 / rates.machines : null;
     for (const x of [e, total]) {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { resolveConfig, type RunConfigInput } from "../../src/base/config.js";
-import { expectedCost, expectedSteps, stepCost } from "../../src/experiments/cost.js";
+import { cellEndFactor, expectedCellSteps, expectedCost, expectedSteps, LOG_SPREAD, stepCost } from "../../src/experiments/cost.js";
 
 const cfg = (over: RunConfigInput = {}) => resolveConfig({ p: 59, ...over });
 
@@ -34,6 +34,41 @@ describe("expectedSteps", () => {
     expect(arm("lowered")).toBeLessThan(arm("free"));
     expect(arm("free")).toBeLessThan(arm("same"));
     expect(arm("same")).toBeLessThan(arm("raised"));
+  });
+});
+
+describe("expectedSteps across moduli and cures", () => {
+  it("larger moduli grok sooner (the paper's medians: p = 97 in about half of p = 59's steps)", () => {
+    const at = (p: number) => expectedSteps(cfg({ p, wc: 50, steps: 1e9 }));
+    expect(at(43)).toBeGreaterThan(at(59));
+    expect(at(59)).toBeGreaterThan(at(67));
+    expect(at(67)).toBeGreaterThan(at(97));
+    expect(at(97)).toBeGreaterThan(at(113));
+    expect(at(97) / at(59)).toBeGreaterThan(0.4);
+    expect(at(97) / at(59)).toBeLessThan(0.6);
+    expect(at(7)).toBe(at(43)); // flat beyond the table
+  });
+
+  it("⊥Grad takes fewer steps than plain CE; StableMax stays within its budget", () => {
+    const base = { wc: 54.49, rho: 1.15, tau: 1.3, steps: 1e9 };
+    expect(expectedSteps(cfg({ ...base, orthograd: true }))).toBeLessThan(expectedSteps(cfg(base)));
+    expect(expectedSteps(cfg({ ...base, loss: "stablemax", steps: 500 }))).toBe(500);
+  });
+});
+
+describe("cellEndFactor", () => {
+  it("is exp(spread · E[max of n standard normals]), checked against the closed forms for n = 2, 3", () => {
+    expect(cellEndFactor(1)).toBe(1);
+    expect(Math.log(cellEndFactor(2)) / LOG_SPREAD).toBeCloseTo(1 / Math.sqrt(Math.PI), 4);
+    expect(Math.log(cellEndFactor(3)) / LOG_SPREAD).toBeCloseTo(3 / (2 * Math.sqrt(Math.PI)), 4);
+    for (let n = 2; n < 20; n++) expect(cellEndFactor(n + 1)).toBeGreaterThan(cellEndFactor(n));
+  });
+
+  it("a cell's seeds cost its expected latest grok, within the budget; seeds that never stop run the budget", () => {
+    const c = cfg({ wc: 50, steps: 1e9 });
+    expect(expectedCellSteps(c, 12)).toBeCloseTo(expectedSteps(c) * cellEndFactor(12), 9);
+    expect(expectedCellSteps(cfg({ wc: 50, steps: 100 }), 12)).toBe(100);
+    expect(expectedCellSteps(cfg({ wc: 50, steps: 40000, stop_on_grok: false }), 4)).toBe(40000);
   });
 });
 

@@ -3,11 +3,11 @@
 // measures and reports its rate; with --store it leaves out the jobs the store holds as done; bad
 // flags give one error line naming the flag.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { presetJobs } from "../../src/cli/plan.js";
+import { presetJobs, specJobs } from "../../src/cli/plan.js";
 import { planJobs, scaledRates } from "../../src/experiments/plan.js";
 import { resolveConfig } from "../../src/base/config.js";
 
@@ -23,6 +23,31 @@ describe("grokscale plan", () => {
     expect(out.total.hours).toBeCloseTo(want.total.hours!, 9);
     expect(out.experiments.map((e: { experiment: string }) => e.experiment)).toEqual(want.experiments.map((e) => e.experiment));
     expect(out.cpu.cores).toBeGreaterThan(0);
+  });
+
+  it("a sweep spec file instead of a preset: its cells × seeds, its name as the experiment", () => {
+    const dir = mkdtempSync(join(tmpdir(), "grokscale-plan-spec-"));
+    try {
+      const path = join(dir, "slice.json");
+      writeFileSync(path, JSON.stringify({ name: "slice", seeds: 2, cells: [{ p: 97, wc: 65.85, rho: 1, tau: 1, steps: 40000 }, { p: 97, wc: 65.85, rho: 1.15, tau: 1.3, steps: 120000 }] }));
+      const r = cli([path, "--ms-per-step", "4", "--workers", "2", "--json"]);
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      const want = planJobs(specJobs(path), scaledRates(resolveConfig({ p: 59 }), 4, 8, 1));
+      expect(out.spec).toBe(path);
+      expect(out.total.jobs).toBe(4);
+      expect(out.experiments.map((e: { experiment: string }) => e.experiment)).toEqual(["slice"]);
+      expect(out.total.hours).toBeCloseTo(want.total.hours!, 9);
+      const both = cli([path, "--preset", "quick"]);
+      expect(both.status).not.toBe(0);
+      expect(both.stderr).toMatch(/give either a spec file or --preset/);
+      writeFileSync(path, JSON.stringify({ name: "bad", seeds: 2, cells: [{ p: 97, rho: -1 }] }));
+      const bad = cli([path, "--ms-per-step", "4"]);
+      expect(bad.status).not.toBe(0);
+      expect(bad.stderr).toMatch(/rho/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("calibrates on a short run and prints a table", () => {
@@ -48,7 +73,7 @@ describe("grokscale plan", () => {
       const out = JSON.parse(r.stdout);
       expect(out.already_done).toBe(e2.size);
       // E3 shares some of E2's cells: every job E2 ran is left out wherever it appears
-      const want = planJobs(mini.filter((j) => !e2.has(j.jobId)), scaledRates(resolveConfig({ p: 59 }), 4, 4, 1));
+      const want = planJobs(mini.filter((j) => !e2.has(j.jobId)), scaledRates(resolveConfig({ p: 59 }), 4, 4, 1), mini);
       expect(out.total.jobs).toBe(want.total.jobs);
       expect(out.total.jobs).toBeLessThan(planJobs(mini, null).total.jobs);
       expect(out.total.hours).toBeCloseTo(want.total.hours!, 9);

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { presetJobs } from "../../src/cli/plan.js";
 import { resolveConfig } from "../../src/base/config.js";
-import { expectedSteps, stepCost } from "../../src/experiments/cost.js";
+import { cellEndFactor, expectedSteps, stepCost } from "../../src/experiments/cost.js";
 import { P59_STEP_COST, planJobs, scaledRates, stepKind } from "../../src/experiments/plan.js";
 import { mergedPresetSpec } from "../../src/experiments/presets.js";
 import { resolveSweepSpec } from "../../src/experiments/sweep-spec.js";
@@ -27,6 +27,14 @@ describe("plan", () => {
     expect(plan.experiments[1]!.p59_equivalent).toBeCloseTo((expectedSteps(a) * stepCost(a)) / P59_STEP_COST, 9);
     expect(P59_STEP_COST).toBe(stepCost(resolveConfig({ p: 59 })));
     expect(plan.total.hours).toBeNull();
+  });
+
+  it("a cell's seeds each cost the cell's expected latest grok; its size counted over cellsOf", () => {
+    const cell = ["s0", "s1", "s2", "s3"].map((jobId) => ({ jobId, experiment: "E2", config: a, cellId: "c" }));
+    expect(planJobs(cell, null).total.expected_seed_steps).toBeCloseTo(4 * expectedSteps(a) * cellEndFactor(4), 6);
+    // two seeds left of the four: still a four-seed cell
+    expect(planJobs(cell.slice(2), null, cell).total.expected_seed_steps).toBeCloseTo(2 * expectedSteps(a) * cellEndFactor(4), 6);
+    expect(planJobs(cell.slice(2), null).total.expected_seed_steps).toBeCloseTo(2 * expectedSteps(a) * cellEndFactor(2), 6);
   });
 
   it("hours from scaled rates; the wall estimate is at least the longest job", () => {
