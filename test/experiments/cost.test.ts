@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { resolveConfig, type RunConfigInput } from "../../src/base/config.js";
-import { cellEndFactor, expectedCellSteps, expectedCost, expectedSteps, LOG_SPREAD, stepCost } from "../../src/experiments/cost.js";
+import { cellEndFactor, expectedCellSteps, expectedCost, expectedSteps, LOG_SPREAD, logSpread, stepCost } from "../../src/experiments/cost.js";
 
 const cfg = (over: RunConfigInput = {}) => resolveConfig({ p: 59, ...over });
 
@@ -69,6 +69,15 @@ describe("cellEndFactor", () => {
     expect(expectedCellSteps(c, 12)).toBeCloseTo(expectedSteps(c) * cellEndFactor(12), 9);
     expect(expectedCellSteps(cfg({ wc: 50, steps: 100 }), 12)).toBe(100);
     expect(expectedCellSteps(cfg({ wc: 50, steps: 40000, stop_on_grok: false }), 4)).toBe(40000);
+  });
+
+  it("the cures' wider spreads push a cell's end later", () => {
+    const ce = cfg({ wc: 54.49, steps: 1e9 });
+    const sm = cfg({ wc: 54.49, loss: "stablemax", steps: 1e9 });
+    expect(logSpread(ce)).toBe(LOG_SPREAD);
+    expect(logSpread(sm)).toBeGreaterThan(logSpread(cfg({ wc: 54.49, orthograd: true })));
+    expect(expectedCellSteps(sm, 12) / expectedSteps(sm)).toBeGreaterThan(expectedCellSteps(ce, 12) / expectedSteps(ce));
+    expect(expectedCellSteps(sm, 12)).toBeCloseTo(expectedSteps(sm) * cellEndFactor(12, logSpread(sm)), 6);
   });
 });
 
