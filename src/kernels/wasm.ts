@@ -68,22 +68,39 @@ export function provideWasmModule(dtype: DType, module: WebAssembly.Module): voi
   modules.set(dtype, module);
 }
 
-function instantiate(dtype: DType, module: WebAssembly.Module, arena: Arena): Kernels {
+function instantiateExports(dtype: DType, module: WebAssembly.Module, arena: Arena): Exports {
   const imports = { env: { memory: arena.memory, abort: () => { throw new Error(`wasm kernels (${dtype}): abort`); } } };
   const ex = new WebAssembly.Instance(module, imports).exports as unknown as Exports;
   const { dataEnd, scratch } = LAYOUT[dtype];
   const heapBase = ex.init(scratch, SCRATCH_BYTES);
   if (heapBase > dataEnd) throw new Error(`wasm kernels (${dtype}): static data ends at ${heapBase}, beyond ${dataEnd}`);
-  return wrap(dtype, ex, arena);
+  return ex;
 }
 
-export function wasmKernelsSync(dtype: DType, arena: Arena): Kernels {
+function instantiate(dtype: DType, module: WebAssembly.Module, arena: Arena): Kernels {
+  return wrap(dtype, instantiateExports(dtype, module, arena), arena);
+}
+
+/**
+ * Kernels over the arena plus their module's raw exports (byte offsets in, numbers out), for tests
+ * that reach below the Kernels interface, e.g. to switch a fast path off and compare.
+ */
+export function wasmKernelsWithExports(dtype: DType, arena: Arena): { kernels: Kernels; exports: Record<string, unknown> } {
+  const ex = instantiateExports(dtype, moduleSync(dtype), arena);
+  return { kernels: wrap(dtype, ex, arena), exports: ex as unknown as Record<string, unknown> };
+}
+
+function moduleSync(dtype: DType): WebAssembly.Module {
   let m = modules.get(dtype);
   if (!m) {
     m = new WebAssembly.Module(readFileSync(wasmPath(dtype)));
     modules.set(dtype, m);
   }
-  return instantiate(dtype, m, arena);
+  return m;
+}
+
+export function wasmKernelsSync(dtype: DType, arena: Arena): Kernels {
+  return instantiate(dtype, moduleSync(dtype), arena);
 }
 
 export async function wasmKernels(dtype: DType, arena: Arena): Promise<Kernels> {

@@ -297,6 +297,99 @@ function ceRow32(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
   return <f64>(xmY - ls);
 }
 
+/**
+ * ceRow32's f64 twin for LANES ≤ cols ≤ CHUNK: the same operations as rowMax, rowSum and gradRow in
+ * the f64 build (pairs through exp2, an odd last element through Math.exp as expChunk does; vector v
+ * feeds lanes 2v mod 8), so the same bits, with x = z/τ formed once.
+ */
+function ceRow64(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64 {
+  const xb = scratchBase + 64;
+  const n2 = cols & ~1;
+  const odd = cols & 1;
+  const tv = f64x2.splat(tau);
+  for (let k = 0; k < n2; k += 2) {
+    const o = <usize>k << 3;
+    v128.store(xb + o, f64x2.div(v128.load(zr + o), tv));
+  }
+  if (odd) {
+    store<f64>(xb + (<usize>n2 << 3), load<f64>(zr + (<usize>n2 << 3)) / tau);
+    store<f64>(xb + (<usize>n2 << 3), -Infinity, 8);
+  }
+  const nv = (cols + 1) >> 1;
+  let mx = f64x2.splat(-Infinity);
+  for (let v = 0; v < nv; v++) mx = f64x2.pmax(mx, v128.load(xb + (<usize>v << 4)));
+  let M = f64x2.extract_lane(mx, 0);
+  const M1 = f64x2.extract_lane(mx, 1);
+  if (M1 > M) M = M1;
+  let m = M;
+  if (M > -Infinity) {
+    const Mv = f64x2.splat(M);
+    for (let v = 0; v < nv; v++) {
+      const hit = i64x2.bitmask(f64x2.eq(v128.load(xb + (<usize>v << 4)), Mv));
+      if (hit) {
+        m = load<f64>(xb + (<usize>(v * 2 + ctz(hit)) << 3));
+        break;
+      }
+    }
+  }
+  const mv = f64x2.splat(m);
+  const zero = f64x2.splat(0);
+  let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+  const nf = cols >> 1;
+  let v = 0;
+  for (; v + 4 <= nf; v += 4) {
+    const p = xb + (<usize>v << 4);
+    a0 = f64x2.add(a0, exp2(f64x2.sub(v128.load(p), mv)));
+    a1 = f64x2.add(a1, exp2(f64x2.sub(v128.load(p, 16), mv)));
+    a2 = f64x2.add(a2, exp2(f64x2.sub(v128.load(p, 32), mv)));
+    a3 = f64x2.add(a3, exp2(f64x2.sub(v128.load(p, 48), mv)));
+  }
+  for (; v < nv; v++) {
+    let e: v128;
+    if (v == nf) e = f64x2.replace_lane(zero, 0, Math.exp(load<f64>(xb + (<usize>n2 << 3)) - m)); // the odd last element
+    else e = exp2(f64x2.sub(v128.load(xb + (<usize>v << 4)), mv));
+    const q = v & 3;
+    if (q == 0) a0 = f64x2.add(a0, e);
+    else if (q == 1) a1 = f64x2.add(a1, e);
+    else if (q == 2) a2 = f64x2.add(a2, e);
+    else a3 = f64x2.add(a3, e);
+  }
+  a0 = f64x2.add(f64x2.add(a0, a2), f64x2.add(a1, a3)); // lanes j < 4 += j + 4, then j < 2 += j + 2
+  const s = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+  const ls = Math.log(s);
+  const xmY = load<f64>(xb + (<usize>y << 3)) - m;
+  if (dr) {
+    const lv = f64x2.splat(ls);
+    const cv = f64x2.splat(c);
+    for (let v = 0; v < nf; v++) {
+      const o = <usize>v << 4;
+      const d = f64x2.mul(exp2(f64x2.sub(f64x2.sub(v128.load(xb + o), mv), lv)), cv);
+      v128.store(dr + o, tau == 1 ? d : f64x2.div(d, tv));
+    }
+    if (odd) {
+      const d = Math.exp(load<f64>(xb + (<usize>n2 << 3)) - m - ls) * c;
+      store<f64>(dr + (<usize>n2 << 3), tau == 1 ? d : d / tau);
+    }
+    let py: f64;
+    if (y < n2) {
+      // from y's pair, as gradRow has it: exp2 takes a pair to Math.exp when either lane is out of range
+      const pr = exp2(f64x2.sub(f64x2.sub(v128.load(xb + (<usize>(y >> 1) << 4)), mv), lv));
+      py = y & 1 ? f64x2.extract_lane(pr, 1) : f64x2.extract_lane(pr, 0);
+    } else py = Math.exp(xmY - ls);
+    const dy = <f64>fmaS(py, c, -c);
+    store<f64>(dr + (<usize>y << 3), tau == 1 ? dy : dy / tau);
+  }
+  return xmY - ls;
+}
+
+/** Whether softmaxCrossEntropy takes the one-pass rows (ceRow32/ceRow64) where they apply. */
+let onePass = true;
+
+/** Switches the one-pass rows off (0) or on: a test checks them against the chunked passes bit for bit. */
+export function setCeOnePass(on: i32): void {
+  onePass = on != 0;
+}
+
 export function softmaxCrossEntropy(
   rows: i32, cols: i32, z: usize, labels: usize, tau: f64, dz: usize, gradScale: f64,
 ): f64 {
@@ -306,8 +399,9 @@ export function softmaxCrossEntropy(
   for (let i = 0; i < rows; i++) {
     const zr = z + ((<usize>(i * cols)) * sizeof<float>());
     const y = load<i32>(labels + (<usize>i << 2));
-    if (sizeof<float>() == 4 && cols >= LANES && cols <= CHUNK) {
-      total -= ceRow32(cols, zr, y, t, c, dz ? dz + ((<usize>(i * cols)) << 2) : 0);
+    if (onePass && cols >= LANES && cols <= CHUNK) {
+      const dr = dz ? dz + ((<usize>(i * cols)) * sizeof<float>()) : 0;
+      total -= sizeof<float>() == 4 ? ceRow32(cols, zr, y, t, c, dr) : ceRow64(cols, zr, y, t, c, dr);
       continue;
     }
     const m = rowMax(cols, zr, t);
