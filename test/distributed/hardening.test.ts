@@ -8,12 +8,12 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ProtocolError, checkJobData, keys, makeJobData } from "../../src/distributed/protocol.js";
 import { resolveConfig } from "../../src/base/config.js";
 import { cellIdOf, jobIdOf } from "../../src/experiments/sweep-spec.js";
-import { SMALL, TINY, cleanupTmp, query, sleep, tmpStore } from "../sweep/helpers.js";
-import { HAVE_REDIS, ensureBuiltDistributed, freePort, gs, startRedis, stop, waitFor, worker, type Proc, type TestRedis } from "./helpers.js";
+import { SMALL, TINY, query, sleep, tmpStore } from "../sweep/helpers.js";
+import { HAVE_REDIS, freePort, gs, stop, waitFor, worker, type Proc, redisSuite } from "./helpers.js";
 
 const specFile = (store: string, spec: unknown): string => {
   const p = join(dirname(store), "spec.json");
@@ -50,19 +50,9 @@ async function redisAt(port: number): Promise<{ child: ChildProcess; kill(): Pro
 }
 
 describe.skipIf(!HAVE_REDIS)("issue 14: Redis misconfiguration and loss", () => {
-  let redis: TestRedis;
-  const procs: Proc[] = [];
-  const track = (p: Proc): Proc => (procs.push(p), p);
+  const track = (p: Proc): Proc => (suite.procs.push(p), p);
 
-  beforeAll(async () => {
-    ensureBuiltDistributed();
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await Promise.all(procs.map(stop));
-    await redis?.stop();
-    cleanupTmp();
-  });
+  const suite = redisSuite();
 
   it("7. a database index that is not a number, or that Redis refuses: one line, exit 1, no store, on both sides", async () => {
     for (const [suffix, what] of [
@@ -70,7 +60,7 @@ describe.skipIf(!HAVE_REDIS)("issue 14: Redis misconfiguration and loss", () => 
       ["/99", /Redis at redis:\/\/127\.0\.0\.1:\d+\/99 refuses database 99 \(ERR DB index is out of range\)/],
       ["?db=2", /invalid Redis URL .*no query or fragment/],
     ] as const) {
-      const url = `${redis.url}${suffix}`;
+      const url = `${suite.redis.url}${suffix}`;
       const store = tmpStore("url");
       const c = await gs(["sweep", specFile(store, { name: "u", seeds: 1, base: TINY }), "--redis", url, "--store", store]).done;
       expect(c.code).toBe(1);
@@ -85,7 +75,7 @@ describe.skipIf(!HAVE_REDIS)("issue 14: Redis misconfiguration and loss", () => 
   });
 
   it("7. a database index Redis has is used by the coordinator and the worker alike", async () => {
-    const url = `${redis.url}/3`;
+    const url = `${suite.redis.url}/3`;
     const store = tmpStore("db3");
     const w = track(worker(url, "q-db3"));
     const c = await gs(["sweep", specFile(store, { name: "d3", seeds: 2, base: TINY }), "--redis", url, "--queue", "q-db3", "--store", store, "--poll-ms", "100", "--json"]).done;
@@ -96,7 +86,7 @@ describe.skipIf(!HAVE_REDIS)("issue 14: Redis misconfiguration and loss", () => 
     await r3.connect();
     expect((await r3.keys("bull:q-db3:*")).length).toBeGreaterThan(0);
     r3.disconnect();
-    expect(await redis.client.keys("bull:q-db3:*")).toEqual([]); // nothing in database 0
+    expect(await suite.redis.client.keys("bull:q-db3:*")).toEqual([]); // nothing in database 0
     await stop(w);
   });
 
@@ -138,9 +128,9 @@ describe.skipIf(!HAVE_REDIS)("issue 14: Redis misconfiguration and loss", () => 
   });
 
   it("8. a worker on a queue nobody coordinates says so on stderr; one on a coordinated queue does not", async () => {
-    const idle = track(gs(["worker", "--redis", redis.url, "--queue", "nobody-here", "--workers", "1", "--idle-notice-ms", "1000"]));
-    await redis.client.set(keys.coordinator("fed"), "somehost|1|1", "PX", 60_000);
-    const fed = track(gs(["worker", "--redis", redis.url, "--queue", "fed", "--workers", "1", "--idle-notice-ms", "1000"]));
+    const idle = track(gs(["worker", "--redis", suite.redis.url, "--queue", "nobody-here", "--workers", "1", "--idle-notice-ms", "1000"]));
+    await suite.redis.client.set(keys.coordinator("fed"), "somehost|1|1", "PX", 60_000);
+    const fed = track(gs(["worker", "--redis", suite.redis.url, "--queue", "fed", "--workers", "1", "--idle-notice-ms", "1000"]));
     await waitFor(() => /no coordinator is using queue "nobody-here"/.test(idle.out()), 30_000, "the idle notice");
     await waitFor(() => /waiting for jobs/.test(fed.out()), 30_000, "the fed worker");
     await sleep(3000);
@@ -157,13 +147,13 @@ describe.skipIf(!HAVE_REDIS)("issue 14: Redis misconfiguration and loss", () => 
     const mine = join(tmpdir(), `grokscale-worker-${process.pid}-abcdef`); // this (live) process's
     mkdirSync(mine, { recursive: true });
     const scratchOf = (pid: number | undefined): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith(`grokscale-worker-${pid}-`));
-    const a = track(worker(redis.url, "q10"));
+    const a = track(worker(suite.redis.url, "q10"));
     await waitFor(() => /waiting for jobs/.test(a.out()), 30_000, "worker a");
     expect(scratchOf(a.child.pid)).toHaveLength(1);
     a.child.kill("SIGKILL");
     await a.done;
     expect(scratchOf(a.child.pid)).toHaveLength(1); // left behind
-    const b = track(worker(redis.url, "q10"));
+    const b = track(worker(suite.redis.url, "q10"));
     await waitFor(() => /waiting for jobs/.test(b.out()), 30_000, "worker b");
     expect(scratchOf(a.child.pid)).toEqual([]);
     expect(scratchOf(b.child.pid)).toHaveLength(1);

@@ -8,7 +8,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { ROOT, ensureBuilt, sleep } from "../sweep/helpers.js";
+import { afterAll, beforeAll } from "vitest";
+import { ROOT, cleanupTmp, ensureBuilt, sleep } from "../sweep/helpers.js";
 
 export const BIN = join(ROOT, "bin", "grokscale.js");
 
@@ -137,4 +138,29 @@ export async function stop(p: Proc): Promise<void> {
   const t = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
   await p.done;
   clearTimeout(t);
+}
+
+/** A describe block's private Redis and the processes it starts (push them to procs). */
+export interface RedisSuite {
+  redis: TestRedis;
+  procs: Proc[];
+}
+
+/**
+ * Registers a describe block's Redis lifecycle: before all, build and start a private server (then
+ * `setup`); after all, stop the block's processes and the server and remove its temporary stores.
+ */
+export function redisSuite(setup?: () => Promise<void> | void): RedisSuite {
+  const suite = { procs: [] } as unknown as RedisSuite;
+  beforeAll(async () => {
+    ensureBuiltDistributed();
+    suite.redis = await startRedis();
+    await setup?.();
+  });
+  afterAll(async () => {
+    await Promise.all(suite.procs.map(stop));
+    await suite.redis?.stop();
+    cleanupTmp();
+  });
+  return suite;
 }

@@ -1,33 +1,23 @@
 // The queue coordinator's ETA comes from the sweep's cost model (sweep/eta.ts), fed with the step
 // progress its workers report: known from the first timed steps, before any job has finished, and
 // shrinking as the sweep goes on. Against a real redis-server and one worker process.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runDistributedSweep } from "../../src/distributed/coordinator.js";
 import type { SweepProgress } from "../../src/sweep/run.js";
-import { TINY, cleanupTmp, tmpStore } from "../sweep/helpers.js";
-import { HAVE_REDIS, ensureBuiltDistributed, startRedis, stop, worker, type Proc, type TestRedis } from "./helpers.js";
+import { TINY, tmpStore } from "../sweep/helpers.js";
+import { HAVE_REDIS, worker, redisSuite } from "./helpers.js";
 
 // long enough for several of the workers' progress reports (every 100 ms) per job
 const spec = { name: "eta", seeds: 3, base: { ...TINY, steps: 20000, eval_every: 500, log_every: 1000, stop_on_grok: false } };
 
 describe.skipIf(!HAVE_REDIS)("the queue's ETA", () => {
-  let redis: TestRedis;
-  const procs: Proc[] = [];
-  beforeAll(async () => {
-    ensureBuiltDistributed();
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await Promise.all(procs.map(stop));
-    await redis?.stop();
-    cleanupTmp();
-  });
+  const suite = redisSuite();
 
   it("is the cost model's estimate at the workers' step rate while jobs run", async () => {
-    procs.push(worker(redis.url, "eta"));
+    suite.procs.push(worker(suite.redis.url, "eta"));
     const events: SweepProgress[] = [];
     const store = tmpStore("eta");
-    const s = await runDistributedSweep(spec, { redis: redis.url, queue: "eta", store, pollMs: 50, workers: 1, onProgress: (p) => events.push(p) });
+    const s = await runDistributedSweep(spec, { redis: suite.redis.url, queue: "eta", store, pollMs: 50, workers: 1, onProgress: (p) => events.push(p) });
     expect(s).toMatchObject({ total: 3, ran: 3, failed: 0, left: 0 });
     const timed = events.filter((e) => e.eta_s !== null);
     expect(timed.length).toBeGreaterThan(2);

@@ -5,31 +5,22 @@
 import { writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { Queue, Worker } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { acquireQueue, QueueBusyError, releaseQueue } from "../../src/distributed/lock.js";
 import { encodeResult, keys } from "../../src/distributed/protocol.js";
 import { runSweep } from "../../src/sweep/run.js";
 import { TINY, cleanupTmp, query, storedResults, tmpStore } from "../sweep/helpers.js";
-import { HAVE_REDIS, ensureBuiltDistributed, gs, startRedis, stop, waitFor, worker, type Proc, type TestRedis } from "./helpers.js";
+import { HAVE_REDIS, gs, stop, waitFor, worker, redisSuite } from "./helpers.js";
 
 const spec = { name: "dq", seeds: 3, base: TINY, grid: { tau: [1, 1.5] } };
 const JOBS = 6;
 
 describe.skipIf(!HAVE_REDIS)("sweeps through a BullMQ queue", () => {
-  let redis: TestRedis;
   let reference: string;
-  const procs: Proc[] = [];
 
-  beforeAll(async () => {
-    ensureBuiltDistributed();
-    redis = await startRedis();
+  const suite = redisSuite(async () => {
     reference = tmpStore("dq-ref");
     expect((await runSweep(spec, { store: reference, workers: 2 })).ran).toBe(JOBS);
-  });
-  afterAll(async () => {
-    await Promise.all(procs.map(stop));
-    await redis?.stop();
-    cleanupTmp();
   });
 
   const specFile = (store: string): string => {
@@ -41,10 +32,10 @@ describe.skipIf(!HAVE_REDIS)("sweeps through a BullMQ queue", () => {
   it("a coordinator and two workers give the local run's results, bit for bit, each job run once", async () => {
     const t0 = Date.now();
     const store = tmpStore("dq-two");
-    const a = worker(redis.url, "two");
-    const b = worker(redis.url, "two");
-    procs.push(a, b);
-    const coord = await gs(["sweep", specFile(store), "--redis", redis.url, "--queue", "two", "--store", store, "--poll-ms", "100", "--json"]).done;
+    const a = worker(suite.redis.url, "two");
+    const b = worker(suite.redis.url, "two");
+    suite.procs.push(a, b);
+    const coord = await gs(["sweep", specFile(store), "--redis", suite.redis.url, "--queue", "two", "--store", store, "--poll-ms", "100", "--json"]).done;
     expect(coord.code, coord.stderr).toBe(0);
     const summary = JSON.parse(coord.stdout);
     expect(summary).toMatchObject({ total: JOBS, ran: JOBS, left: 0, failed: 0, rejected: [], queue: "two" });
@@ -62,11 +53,11 @@ describe.skipIf(!HAVE_REDIS)("sweeps through a BullMQ queue", () => {
     }
     expect(owners.size).toBe(2); // both workers trained
     // nothing left behind in Redis: no queued jobs, checkpoints or start notes
-    const q = new Queue("two", { connection: { url: redis.url } });
+    const q = new Queue("two", { connection: { url: suite.redis.url } });
     expect(await q.getJobCounts("completed", "failed", "waiting", "active")).toEqual({ completed: 0, failed: 0, waiting: 0, active: 0 });
     await q.close();
-    expect(await redis.client.keys("grokscale:two:ckpt:*")).toEqual([]);
-    expect(await redis.client.keys("grokscale:two:starts:*")).toEqual([]);
+    expect(await suite.redis.client.keys("grokscale:two:ckpt:*")).toEqual([]);
+    expect(await suite.redis.client.keys("grokscale:two:starts:*")).toEqual([]);
     await Promise.all([stop(a), stop(b)]);
     expect((await a.done).code).toBe(0); // SIGTERM on an idle worker: a clean exit
     console.log(`[distributed] coordinator + 2 workers, ${JOBS} jobs: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -83,9 +74,9 @@ describe.skipIf(!HAVE_REDIS)("sweeps through a BullMQ queue", () => {
     const store = tmpStore("dq-end");
     const path = store.replace(/store\.db$/, "spec.json");
     writeFileSync(path, JSON.stringify(cellSpec));
-    const w = worker(redis.url, "end");
-    procs.push(w);
-    const coord = await gs(["sweep", path, "--redis", redis.url, "--queue", "end", "--store", store, "--poll-ms", "100", "--json"]).done;
+    const w = worker(suite.redis.url, "end");
+    suite.procs.push(w);
+    const coord = await gs(["sweep", path, "--redis", suite.redis.url, "--queue", "end", "--store", store, "--poll-ms", "100", "--json"]).done;
     expect(coord.code, coord.stderr).toBe(0);
     expect(JSON.parse(coord.stdout)).toMatchObject({ total: 3, ran: 3, extended: 2, left: 0 });
     expect(storedResults(store)).toEqual(storedResults(ref));
@@ -96,7 +87,7 @@ describe.skipIf(!HAVE_REDIS)("sweeps through a BullMQ queue", () => {
 
   it("rejects a result nobody asked for and one with a mismatching config hash, and still ends right", async () => {
     const store = tmpStore("dq-forge");
-    const queue = new Queue("forge", { connection: { url: redis.url } });
+    const queue = new Queue("forge", { connection: { url: suite.redis.url } });
     const bogus = "f".repeat(64);
     await queue.add("train", { protocol: 1, jobId: bogus }, { jobId: bogus });
     // a rogue worker: answers the unasked job, then forges the config hash of the first real job
@@ -109,15 +100,15 @@ describe.skipIf(!HAVE_REDIS)("sweeps through a BullMQ queue", () => {
         const result = { seed: d.seed ?? 0, T_mem: 1, T_grok: null, delay: null, grokked: false, status: "censored", steps_run: 1, wall_s: 0, norm_at_grok: null, norm_at_fork: null, final: null, log: [] };
         return encodeResult({ protocol: 1, jobId: String(job.id), configHash: "0".repeat(64), seed: d.seed ?? 0, codeVersion: "rogue", worker: "rogue", result: result as never });
       },
-      { connection: { url: redis.url, maxRetriesPerRequest: null }, concurrency: 1 },
+      { connection: { url: suite.redis.url, maxRetriesPerRequest: null }, concurrency: 1 },
     );
-    const coord = gs(["sweep", specFile(store), "--redis", redis.url, "--queue", "forge", "--store", store, "--poll-ms", "100", "--json"]);
-    procs.push(coord);
+    const coord = gs(["sweep", specFile(store), "--redis", suite.redis.url, "--queue", "forge", "--store", store, "--poll-ms", "100", "--json"]);
+    suite.procs.push(coord);
     await waitFor(() => forged.length >= 2, 30_000, "the rogue worker to answer two jobs");
     await rogue.close();
     await waitFor(() => coord.out().includes("config hash mismatch"), 30_000, "the forged result to be rejected");
-    const honest = worker(redis.url, "forge");
-    procs.push(honest);
+    const honest = worker(suite.redis.url, "forge");
+    suite.procs.push(honest);
     const r = await coord.done;
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout) as { ran: number; rejected: { jobId: string; reason: string }[] };
@@ -135,7 +126,7 @@ describe.skipIf(!HAVE_REDIS)("sweeps through a BullMQ queue", () => {
   });
 
   it("allows one coordinator per queue; a dead one on this host is taken over at once", async () => {
-    const c = redis.client;
+    const c = suite.redis.client;
     await acquireQueue(c, "lease", "elsewhere|4242|1");
     await expect(acquireQueue(c, "lease", `${hostname()}|${process.pid}|2`)).rejects.toThrow(QueueBusyError);
     await expect(acquireQueue(c, "lease", `${hostname()}|${process.pid}|2`)).rejects.toThrow(/already coordinated by another sweep \(host elsewhere, pid 4242\)/);

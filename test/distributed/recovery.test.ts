@@ -4,11 +4,11 @@
 // is restarted and picks up where it was. Every time: the local run's bits, nothing lost or repeated.
 import { writeFileSync } from "node:fs";
 import { Queue } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { keys } from "../../src/distributed/protocol.js";
 import { runSweep } from "../../src/sweep/run.js";
 import { SMALL, TINY, cleanupTmp, query, storedResults, tmpStore } from "../sweep/helpers.js";
-import { HAVE_REDIS, ensureBuiltDistributed, gs, startRedis, stop, waitFor, worker, type Proc, type TestRedis } from "./helpers.js";
+import { HAVE_REDIS, gs, stop, waitFor, worker, type Proc, redisSuite } from "./helpers.js";
 
 // one long job (a few seconds, checkpointed every 100 steps) and two short ones
 const LONG = { ...SMALL, steps: 3000, stop_on_grok: false };
@@ -28,22 +28,13 @@ const doneCount = (store: string): number => {
 };
 
 describe.skipIf(!HAVE_REDIS)("losing workers and coordinators", () => {
-  let redis: TestRedis;
   let longRef: string;
   let longJob: string;
-  const procs: Proc[] = [];
 
-  beforeAll(async () => {
-    ensureBuiltDistributed();
-    redis = await startRedis();
+  const suite = redisSuite(async () => {
     longRef = tmpStore("long-ref");
     expect((await runSweep(longSpec, { store: longRef, workers: 2 })).ran).toBe(3);
     longJob = query<{ job_id: string }>(longRef, `SELECT job_id FROM runs WHERE steps_run = 3000`)[0]!.job_id;
-  });
-  afterAll(async () => {
-    await Promise.all(procs.map(stop));
-    await redis?.stop();
-    cleanupTmp();
   });
 
   const specFile = (store: string, spec: unknown): string => {
@@ -52,21 +43,21 @@ describe.skipIf(!HAVE_REDIS)("losing workers and coordinators", () => {
     return path;
   };
   const coordinator = (spec: unknown, store: string, queue: string): Proc => {
-    const p = gs(["sweep", specFile(store, spec), "--redis", redis.url, "--queue", queue, "--store", store, "--poll-ms", "100", "--checkpoint-every", "100", "--json"]);
-    procs.push(p);
+    const p = gs(["sweep", specFile(store, spec), "--redis", suite.redis.url, "--queue", queue, "--store", store, "--poll-ms", "100", "--checkpoint-every", "100", "--json"]);
+    suite.procs.push(p);
     return p;
   };
-  const ckptStep = async (queue: string, jobId: string): Promise<number> => Number((await redis.client.hget(keys.checkpoint(queue, jobId), "step")) ?? 0);
+  const ckptStep = async (queue: string, jobId: string): Promise<number> => Number((await suite.redis.client.hget(keys.checkpoint(queue, jobId), "step")) ?? 0);
 
   it("a worker killed with SIGKILL mid-job: the other worker resumes it from its checkpoint", async () => {
     const t0 = Date.now();
     const store = tmpStore("kill");
     const coord = coordinator(longSpec, store, "kill");
-    const a = worker(redis.url, "kill");
-    const b = worker(redis.url, "kill");
-    procs.push(a, b);
+    const a = worker(suite.redis.url, "kill");
+    const b = worker(suite.redis.url, "kill");
+    suite.procs.push(a, b);
     await waitFor(async () => (await ckptStep("kill", longJob)) >= 500, 90_000, "a checkpoint at step 500 in Redis");
-    const q = new Queue("kill", { connection: { url: redis.url } });
+    const q = new Queue("kill", { connection: { url: suite.redis.url } });
     const holder = (await q.getJob(longJob))!.processedBy!; // host|pid|t of the worker that runs it
     const victim = [a, b].find((p) => holder.split("|")[1] === String(p.child.pid))!;
     const survivor = victim === a ? b : a;
@@ -86,7 +77,7 @@ describe.skipIf(!HAVE_REDIS)("losing workers and coordinators", () => {
     expect(query(store, `SELECT COUNT(*) AS n FROM runs WHERE claims != 1 OR status != 'done'`)).toEqual([{ n: 0 }]);
     expect(query(store, `SELECT job_id, step FROM series GROUP BY job_id, step HAVING COUNT(*) > 1`)).toEqual([]);
     expect(await q.getJobCounts("completed", "failed", "waiting", "active")).toEqual({ completed: 0, failed: 0, waiting: 0, active: 0 });
-    expect(await redis.client.exists(keys.checkpoint("kill", longJob))).toBe(0);
+    expect(await suite.redis.client.exists(keys.checkpoint("kill", longJob))).toBe(0);
     await q.close();
     await stop(survivor);
     console.log(`[distributed] SIGKILL of a worker at step ${killedAt}, resumed from ${starts[1]!.from_step}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -95,10 +86,10 @@ describe.skipIf(!HAVE_REDIS)("losing workers and coordinators", () => {
   it("a worker stopped with SIGTERM checkpoints its job and hands it back; another resumes it", async () => {
     const store = tmpStore("term");
     const coord = coordinator(longSpec, store, "term");
-    const a = worker(redis.url, "term");
-    procs.push(a);
+    const a = worker(suite.redis.url, "term");
+    suite.procs.push(a);
     await waitFor(async () => (await ckptStep("term", longJob)) >= 300, 90_000, "a checkpoint at step 300 in Redis");
-    const q = new Queue("term", { connection: { url: redis.url } });
+    const q = new Queue("term", { connection: { url: suite.redis.url } });
     await waitFor(async () => (await q.getJobState(longJob)) === "active", 30_000, "the long job to be active");
     a.child.kill("SIGTERM");
     const ra = await a.done;
@@ -107,8 +98,8 @@ describe.skipIf(!HAVE_REDIS)("losing workers and coordinators", () => {
     const handedAt = Number(/stopped at step (\d+)/.exec(ra.stdout)![1]);
     expect(await q.getJobState(longJob)).toBe("waiting"); // back in the queue at once, not after a lock timeout
     expect(await ckptStep("term", longJob)).toBe(handedAt); // its checkpoint is the step it stopped at
-    const b = worker(redis.url, "term");
-    procs.push(b);
+    const b = worker(suite.redis.url, "term");
+    suite.procs.push(b);
     const r = await coord.done;
     expect(r.code, r.stderr).toBe(0);
     expect(storedResults(store)).toEqual(storedResults(longRef));
@@ -123,9 +114,9 @@ describe.skipIf(!HAVE_REDIS)("losing workers and coordinators", () => {
     const ref = tmpStore("many-ref");
     expect((await runSweep(manySpec, { store: ref, workers: 2 })).ran).toBe(8);
     const store = tmpStore("restart");
-    const w = worker(redis.url, "restart");
-    procs.push(w);
-    const q = new Queue("restart", { connection: { url: redis.url } });
+    const w = worker(suite.redis.url, "restart");
+    suite.procs.push(w);
+    const q = new Queue("restart", { connection: { url: suite.redis.url } });
 
     // 1: SIGTERM once two results are recorded: claims handed back, the jobs stay queued
     const c1 = coordinator(manySpec, store, "restart");
