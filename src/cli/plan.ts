@@ -87,7 +87,7 @@ export function registerPlan(program: Command): void {
     .option("--machines <n>", "machines like this one sharing the work", "1")
     .option("--ms-per-step <ms>", "use this machine-wide rate (ms per p = 59 f32 seed-step with --workers) instead of measuring")
     .option("--calibrate-kinds", "measure every step kind of the preset (default: p = 59 f32, other kinds scaled by the cost model)")
-    .option("--calibration-steps <n>", "timed steps per calibration run (a multiple of 50)", "100")
+    .option("--calibration-steps <n>", "timed steps per calibration run (a multiple of 50; shorter windows misjudge the rate of two workers)", "500")
     .option("--store <path>", "leave out the jobs this results store already holds as done (what a sweep into it would still run)")
     .option("--json", "print one JSON object")
     .action(async (specPath: string | undefined, opts: Record<string, unknown>) => {
