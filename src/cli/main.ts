@@ -15,6 +15,7 @@ import { registerStatus } from "./status.js";
 import { registerSweep } from "./sweep.js";
 import { registerTrain } from "./train.js";
 import { registerWorker } from "./worker.js";
+import { dropWasmStackChecks } from "./v8-flags.js";
 
 /** The whole command line, every command registered; `main` parses argv with it. */
 export function buildProgram(): Command {
@@ -43,5 +44,6 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  dropWasmStackChecks(); // before any kernel module is compiled (cli/v8-flags.ts)
   await buildProgram().parseAsync(argv);
 }
