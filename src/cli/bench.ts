@@ -97,6 +97,7 @@ export function registerBench(program: Command): void {
             const fast = PROFILE_CATEGORIES.reduce((a, c) => a + pr.fastest_ms[c], 0);
             say(`profile p=${p} ${dtype}, totals (${pr.ms_per_step.toFixed(2)} ms per step instrumented): ${shares(pr.shares)}`);
             say(`profile p=${p} ${dtype}, fastest calls (${fast.toFixed(2)} ms per step): ${shares(pr.fastest_shares)}; non-GEMM ${(100 * (1 - pr.fastest_shares.gemm)).toFixed(1)}%`);
+            say(`profile p=${p} ${dtype}, ms per step by kernel: ${Object.entries(pr.kernel_ms).slice(0, 6).map(([k, ms]) => `${k} ${ms.toFixed(3)}`).join(", ")}`);
           }
         }
       }
