@@ -4,6 +4,7 @@
 // Builds dist/kernels first if it is missing or stale.
 
 import { beforeAll, describe, expect, it } from "vitest";
+import { fmaf } from "../../src/kernels/math32.js";
 import { referenceKernels } from "../../src/kernels/reference.js";
 import type { Kernels } from "../../src/kernels/types.js";
 import { wasmKernels, wasmKernelsSync } from "../../src/kernels/wasm.js";
@@ -273,6 +274,64 @@ for (const dtype of ["f32", "f64"] as const) {
         expect(Array.from(m2!)).toEqual(want);
         same(w1!, w2!);
         same(v1!, v2!);
+      }));
+
+      it("adamw's fused updates agree bit for bit on float32 rounding ties of every kind", scoped(() => {
+        // v = fma(a, g, v·β2) with a = (1 − β2)·g and β2 = 1 − 2⁻⁴⁹·A (A odd, 24 bits), which rounds to
+        // 1, so the addend is v = c itself. A and each g are searched so that a·g lies within 2⁻²⁹
+        // relative of half an ulp of c above it (below it for odd powers of two, above for even ones; the
+        // overflow threshold's 2¹⁰³ is odd, where below is the case that matters), never on it: the float64 sum
+        // lands on a float32 rounding boundary — a midpoint between normal floats, or the overflow
+        // threshold FLT_MAX + 2¹⁰³ — where only the fused rounding is right (when the tie goes the wrong
+        // way: the counted ties). Subnormal and zero v come along (no float64 tie is reachable there so).
+        const f = Math.fround;
+        const n = 4001;
+        const MAX = 3.4028234663852886e38;
+        const f32 = new Float32Array(1), i32 = new Int32Array(f32.buffer);
+        const step = (x: number, k: number) => {
+          f32[0] = x;
+          i32[0]! += k;
+          return f32[0]!;
+        };
+        /** A float32 g with f(a2·g)·g − d of the sign sg and below 2⁻²⁹·d (d a power of two), or 0. */
+        const findG = (a2: number, d: number, sg: number) => {
+          const g0 = f(Math.sqrt(d / a2));
+          for (let k = -16; k <= 16; k++) {
+            const gk = step(g0, k), e = f(a2 * gk) * gk - d;
+            if (e * sg > 0 && Math.abs(e) < d * 2 ** -29) return gk;
+          }
+          return 0;
+        };
+        /** The side of d that g is sought on: above for even powers of two, below for odd ones. */
+        const side = (d: number) => (Math.log2(d) % 2 === 0 ? 1 : -1);
+        let A = 2 ** 23 + 1;
+        while (!(findG(A * 2 ** -49, 2 ** -24, 1) && findG(A * 2 ** -49, 2 ** -25, -1))) A += 2;
+        const b2 = 1 - A * 2 ** -49;
+        const A2 = f(1 - b2);
+        expect([f(b2), A2]).toEqual([1, A * 2 ** -49]);
+        const halfUlp = (c: number) => (c === 0 ? 2 ** -150 : Math.abs(c) === MAX ? 2 ** 103 : (step(Math.abs(c), 1) - Math.abs(c)) / 2);
+        const [w1, w2, g, m1, m2, v1, v2] = [0, 1, 2, 3, 4, 5, 6].map(() => arena.floats(dtype, n));
+        let ties = 0;
+        for (let i = 0; i < n; i++) {
+          const u = rng.uniform(), kind = i % 5;
+          const c = f(((i >> 3) % 2 ? -1 : 1) * [1 + u, (1 + u) * 2 ** ((i % 180) - 90), (1 + u) * 2 ** -140, MAX, 0][kind]!);
+          const d = halfUlp(c);
+          const gi = findG(A2, d, side(d));
+          g[i] = gi;
+          v1[i] = v2[i] = c;
+          w1[i] = w2[i] = rng.normal();
+          m1[i] = m2[i] = rng.normal();
+          if (f(f(A2 * gi) * gi + c) !== fmaf(f(A2 * gi), gi, c)) ties++;
+        }
+        expect(ties).toBeGreaterThan(n / 10);
+        for (const t of [1, 2]) {
+          W.adamw(n - t + 1, w1!, g!, m1!, v1!, 1e-3, 0.9, b2, 1e-8, 0.5, 0.25, 1);
+          R.adamw(n - t + 1, w2!, g!, m2!, v2!, 1e-3, 0.9, b2, 1e-8, 0.5, 0.25, 1);
+        }
+        const bits = (a: FArray) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+        expect(bits(v1!)).toEqual(bits(v2!));
+        expect(bits(m1!)).toEqual(bits(m2!));
+        expect(bits(w1!)).toEqual(bits(w2!));
       }));
     }
 
