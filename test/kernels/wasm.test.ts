@@ -149,6 +149,44 @@ for (const dtype of ["f32", "f64"] as const) {
       W.geluForwardGrad(7, x, e1, d1); R.geluForwardGrad(7, x, e2, d2); same(e1, e2); same(d1, d2);
     }));
 
+    it("GELU on blocks mixing every branch region: each lane as on its own, close to the reference", scoped(() => {
+      // |x|/√2 in erfc's regions (< 0.84375, < 1.25, < 1/0.35, < 6) and out of the vector range (8.4),
+      // both signs: blocks of eight lanes with every pattern of regions over runs, at odd and even starts
+      const reps = [0.3, -0.1, 1.5, -1.4, 2.5, -2.2, 5.0, -4.6, 8.3, -8.2, 9.0, -30, 1.2, -1.7, 0.05, 4.1];
+      const N = 1603;
+      const pattern = (i: number) => reps[((i * 7 + (i >> 3) * 5 + (i >> 6)) % reps.length)]! * (1 + rng.uniform() * 0.01);
+      for (const off of [0, 1]) {
+        const x = arena.floats(dtype, N + off).subarray(off);
+        for (let i = 0; i < N; i++) x[i] = pattern(i);
+        const [y1, y2, d1, d2, y3] = [0, 1, 2, 3, 4].map(() => arena.floats(dtype, N));
+        W.geluForwardGrad(N, x, y1!, d1!);
+        R.geluForwardGrad(N, x, y2!, d2!);
+        W.geluForward(N, x, y3!);
+        same(y3!, y1!);
+        if (dtype === "f32") {
+          same(y1!, y2!);
+          same(d1!, d2!);
+        } else {
+          expectElementwise(y1!, y2!, 1e-14);
+          expectClose(d1!, d2!, 1e-15);
+        }
+        // each lane paired with itself: the same bits as among the mixed lanes (a pair with a lane out
+        // of the vector range goes to the scalar port as a whole, so only pairs in range are compared)
+        const twin = arena.floats(dtype, 2 * N), ty = arena.floats(dtype, 2 * N), td = arena.floats(dtype, 2 * N);
+        for (let i = 0; i < N; i++) twin[2 * i] = twin[2 * i + 1] = x[i]!;
+        W.geluForwardGrad(2 * N, twin, ty, td);
+        let compared = 0;
+        for (let i = 0; i + 1 < N; i += 2) {
+          if (!(Math.abs(x[i]!) < 8.4 && Math.abs(x[i + 1]!) < 8.4)) continue;
+          for (const j of [i, i + 1]) {
+            expect([ty[2 * j], td[2 * j]]).toEqual([y1![j], d1![j]]);
+            compared++;
+          }
+        }
+        expect(compared).toBeGreaterThan(N / 2);
+      }
+    }));
+
     it("softmax cross-entropy, MSE and logit statistics agree", scoped(() => {
       for (const [rows, cols] of [[1, 1], [3, 7], [17, 59], [130, 97], [2, 2500]] as const) // 2500 > one exp chunk
         for (const invTau of [1, 1 / 3, 7.5]) {
