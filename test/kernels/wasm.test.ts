@@ -220,6 +220,28 @@ for (const dtype of ["f32", "f64"] as const) {
         }
     }));
 
+    it("the row maximum's first index agrees: repeated maxima, ±0, NaN and −∞ in rows of any width", scoped(() => {
+      for (const cols of [4, 5, 8, 9, 59]) {
+        const rows = 4 * cols;
+        const z = arena.floats(dtype, rows * cols), labels = arena.ints(rows);
+        for (let i = 0; i < rows; i++) {
+          const r = z.subarray(i * cols, (i + 1) * cols);
+          for (let k = 0; k < cols; k++) r[k] = -1 - rng.uniform() * 3;
+          const a = i % cols, b = (i * 5 + 3) % cols;
+          const kind = Math.floor(i / cols);
+          if (kind === 0) r[a] = r[b] = 2.5; // a repeated maximum, labelled at one of its places
+          if (kind === 1) [r[a], r[b]] = a < b ? [-0, 0] : [0, -0]; // ±0 maxima
+          if (kind === 2) [r[a], r[b]] = [NaN, 1.5]; // NaN never wins
+          if (kind === 3) r.fill(-Infinity); // no value above −∞
+          labels[i] = (i >> 1) % 2 ? a : b;
+        }
+        const s1 = W.logitStats(rows, cols, z, labels, 1, "ce"), s2 = R.logitStats(rows, cols, z, labels, 1, "ce");
+        expect([s1.correct, s1.saturated, s1.collapsed]).toEqual([s2.correct, s2.saturated, s2.collapsed]);
+        expect(s1.correct).toBeGreaterThan(0);
+        expect(s1.correct).toBeLessThan(rows);
+      }
+    }));
+
     it("softmax collapse agrees exactly", scoped(() => {
       // rows: [0, 30, 0] label 1 (collapses in f32), [0, 15, 0] (p_y < 1 in both), [-3, 200, 1] (collapses in both)
       const z = arena.floats(dtype, 9);
