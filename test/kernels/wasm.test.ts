@@ -4,6 +4,7 @@
 // Builds dist/kernels first if it is missing or stale.
 
 import { beforeAll, describe, expect, it } from "vitest";
+import { fmaf } from "../../src/kernels/math32.js";
 import { referenceKernels } from "../../src/kernels/reference.js";
 import type { Kernels } from "../../src/kernels/types.js";
 import { wasmKernels, wasmKernelsSync } from "../../src/kernels/wasm.js";
@@ -148,6 +149,44 @@ for (const dtype of ["f32", "f64"] as const) {
       W.geluForwardGrad(7, x, e1, d1); R.geluForwardGrad(7, x, e2, d2); same(e1, e2); same(d1, d2);
     }));
 
+    it("GELU on blocks mixing every branch region: each lane as on its own, close to the reference", scoped(() => {
+      // |x|/√2 in erfc's regions (< 0.84375, < 1.25, < 1/0.35, < 6) and out of the vector range (8.4),
+      // both signs: blocks of eight lanes with every pattern of regions over runs, at odd and even starts
+      const reps = [0.3, -0.1, 1.5, -1.4, 2.5, -2.2, 5.0, -4.6, 8.3, -8.2, 9.0, -30, 1.2, -1.7, 0.05, 4.1];
+      const N = 1603;
+      const pattern = (i: number) => reps[((i * 7 + (i >> 3) * 5 + (i >> 6)) % reps.length)]! * (1 + rng.uniform() * 0.01);
+      for (const off of [0, 1]) {
+        const x = arena.floats(dtype, N + off).subarray(off);
+        for (let i = 0; i < N; i++) x[i] = pattern(i);
+        const [y1, y2, d1, d2, y3] = [0, 1, 2, 3, 4].map(() => arena.floats(dtype, N));
+        W.geluForwardGrad(N, x, y1!, d1!);
+        R.geluForwardGrad(N, x, y2!, d2!);
+        W.geluForward(N, x, y3!);
+        same(y3!, y1!);
+        if (dtype === "f32") {
+          same(y1!, y2!);
+          same(d1!, d2!);
+        } else {
+          expectElementwise(y1!, y2!, 1e-14);
+          expectClose(d1!, d2!, 1e-15);
+        }
+        // each lane paired with itself: the same bits as among the mixed lanes (a pair with a lane out
+        // of the vector range goes to the scalar port as a whole, so only pairs in range are compared)
+        const twin = arena.floats(dtype, 2 * N), ty = arena.floats(dtype, 2 * N), td = arena.floats(dtype, 2 * N);
+        for (let i = 0; i < N; i++) twin[2 * i] = twin[2 * i + 1] = x[i]!;
+        W.geluForwardGrad(2 * N, twin, ty, td);
+        let compared = 0;
+        for (let i = 0; i + 1 < N; i += 2) {
+          if (!(Math.abs(x[i]!) < 8.4 && Math.abs(x[i + 1]!) < 8.4)) continue;
+          for (const j of [i, i + 1]) {
+            expect([ty[2 * j], td[2 * j]]).toEqual([y1![j], d1![j]]);
+            compared++;
+          }
+        }
+        expect(compared).toBeGreaterThan(N / 2);
+      }
+    }));
+
     it("softmax cross-entropy, MSE and logit statistics agree", scoped(() => {
       for (const [rows, cols] of [[1, 1], [3, 7], [5, 16], [4, 18], [17, 59], [130, 97], [2, 1024], [2, 2500]] as const) // 16…1024: the f32 one-pass rows; 2500 > one exp chunk
         for (const invTau of [1, 1 / 3, 7.5]) {
@@ -179,6 +218,28 @@ for (const dtype of ["f32", "f64"] as const) {
             expectRel(s1.lossSum + 1e-300, s2.lossSum + 1e-300, tol);
           }
         }
+    }));
+
+    it("the row maximum's first index agrees: repeated maxima, ±0, NaN and −∞ in rows of any width", scoped(() => {
+      for (const cols of [4, 5, 8, 9, 59]) {
+        const rows = 4 * cols;
+        const z = arena.floats(dtype, rows * cols), labels = arena.ints(rows);
+        for (let i = 0; i < rows; i++) {
+          const r = z.subarray(i * cols, (i + 1) * cols);
+          for (let k = 0; k < cols; k++) r[k] = -1 - rng.uniform() * 3;
+          const a = i % cols, b = (i * 5 + 3) % cols;
+          const kind = Math.floor(i / cols);
+          if (kind === 0) r[a] = r[b] = 2.5; // a repeated maximum, labelled at one of its places
+          if (kind === 1) [r[a], r[b]] = a < b ? [-0, 0] : [0, -0]; // ±0 maxima
+          if (kind === 2) [r[a], r[b]] = [NaN, 1.5]; // NaN never wins
+          if (kind === 3) r.fill(-Infinity); // no value above −∞
+          labels[i] = (i >> 1) % 2 ? a : b;
+        }
+        const s1 = W.logitStats(rows, cols, z, labels, 1, "ce"), s2 = R.logitStats(rows, cols, z, labels, 1, "ce");
+        expect([s1.correct, s1.saturated, s1.collapsed]).toEqual([s2.correct, s2.saturated, s2.collapsed]);
+        expect(s1.correct).toBeGreaterThan(0);
+        expect(s1.correct).toBeLessThan(rows);
+      }
     }));
 
     it("softmax collapse agrees exactly", scoped(() => {
@@ -273,6 +334,64 @@ for (const dtype of ["f32", "f64"] as const) {
         expect(Array.from(m2!)).toEqual(want);
         same(w1!, w2!);
         same(v1!, v2!);
+      }));
+
+      it("adamw's fused updates agree bit for bit on float32 rounding ties of every kind", scoped(() => {
+        // v = fma(a, g, v·β2) with a = (1 − β2)·g and β2 = 1 − 2⁻⁴⁹·A (A odd, 24 bits), which rounds to
+        // 1, so the addend is v = c itself. A and each g are searched so that a·g lies within 2⁻²⁹
+        // relative of half an ulp of c above it (below it for odd powers of two, above for even ones; the
+        // overflow threshold's 2¹⁰³ is odd, where below is the case that matters), never on it: the float64 sum
+        // lands on a float32 rounding boundary — a midpoint between normal floats, or the overflow
+        // threshold FLT_MAX + 2¹⁰³ — where only the fused rounding is right (when the tie goes the wrong
+        // way: the counted ties). Subnormal and zero v come along (no float64 tie is reachable there so).
+        const f = Math.fround;
+        const n = 4001;
+        const MAX = 3.4028234663852886e38;
+        const f32 = new Float32Array(1), i32 = new Int32Array(f32.buffer);
+        const step = (x: number, k: number) => {
+          f32[0] = x;
+          i32[0]! += k;
+          return f32[0]!;
+        };
+        /** A float32 g with f(a2·g)·g − d of the sign sg and below 2⁻²⁹·d (d a power of two), or 0. */
+        const findG = (a2: number, d: number, sg: number) => {
+          const g0 = f(Math.sqrt(d / a2));
+          for (let k = -16; k <= 16; k++) {
+            const gk = step(g0, k), e = f(a2 * gk) * gk - d;
+            if (e * sg > 0 && Math.abs(e) < d * 2 ** -29) return gk;
+          }
+          return 0;
+        };
+        /** The side of d that g is sought on: above for even powers of two, below for odd ones. */
+        const side = (d: number) => (Math.log2(d) % 2 === 0 ? 1 : -1);
+        let A = 2 ** 23 + 1;
+        while (!(findG(A * 2 ** -49, 2 ** -24, 1) && findG(A * 2 ** -49, 2 ** -25, -1))) A += 2;
+        const b2 = 1 - A * 2 ** -49;
+        const A2 = f(1 - b2);
+        expect([f(b2), A2]).toEqual([1, A * 2 ** -49]);
+        const halfUlp = (c: number) => (c === 0 ? 2 ** -150 : Math.abs(c) === MAX ? 2 ** 103 : (step(Math.abs(c), 1) - Math.abs(c)) / 2);
+        const [w1, w2, g, m1, m2, v1, v2] = [0, 1, 2, 3, 4, 5, 6].map(() => arena.floats(dtype, n));
+        let ties = 0;
+        for (let i = 0; i < n; i++) {
+          const u = rng.uniform(), kind = i % 5;
+          const c = f(((i >> 3) % 2 ? -1 : 1) * [1 + u, (1 + u) * 2 ** ((i % 180) - 90), (1 + u) * 2 ** -140, MAX, 0][kind]!);
+          const d = halfUlp(c);
+          const gi = findG(A2, d, side(d));
+          g[i] = gi;
+          v1[i] = v2[i] = c;
+          w1[i] = w2[i] = rng.normal();
+          m1[i] = m2[i] = rng.normal();
+          if (f(f(A2 * gi) * gi + c) !== fmaf(f(A2 * gi), gi, c)) ties++;
+        }
+        expect(ties).toBeGreaterThan(n / 10);
+        for (const t of [1, 2]) {
+          W.adamw(n - t + 1, w1!, g!, m1!, v1!, 1e-3, 0.9, b2, 1e-8, 0.5, 0.25, 1);
+          R.adamw(n - t + 1, w2!, g!, m2!, v2!, 1e-3, 0.9, b2, 1e-8, 0.5, 0.25, 1);
+        }
+        const bits = (a: FArray) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
+        expect(bits(v1!)).toEqual(bits(v2!));
+        expect(bits(m1!)).toEqual(bits(m2!));
+        expect(bits(w1!)).toEqual(bits(w2!));
       }));
     }
 

@@ -200,10 +200,26 @@ let B1 = f64x2.splat(0), A1 = B1, B2 = B1, A2 = B1, C1 = B1, C2 = B1, EPS = B1, 
 let B1f = f32x4.splat(0), A1f = B1f, B2f = B1f, A2f = B1f, C1f = B1f, C2f = B1f, EPSf = B1f, NLRf = B1f, DECf = B1f;
 let mOut = f32x4.splat(0), vOut = mOut;
 
-/** fma over four float32 lanes: two float64 pairs rounded to odd, then one rounding each (fmaPair). */
+/**
+ * fma over four float32 lanes: two float64 pairs rounded to odd, then one rounding each (fmaPair).
+ * Shortcut with the same result: s = a·b + c rounded once to float64 (a·b is exact) and rounded to
+ * float32 directly. Round-to-odd moves s only when s is inexact, to its odd neighbour s' (adjacent, so
+ * no float64 lies between them). If float32 rounding took s and s' apart, a rounding boundary would lie
+ * in [s, s'], hence be s or s'; every boundary (a float32 midpoint, the overflow threshold included)
+ * has at most 25 significant bits, so it is an even float64 with its low 28 bits zero: not s', and s
+ * only if s's low 28 bits are zero. So the pairs go through fmaPair only when some lane's s has its low
+ * 28 bits zero (exact results such as 0 included; rare otherwise).
+ */
 // @ts-ignore: decorator
 @inline function fma4(a: v128, b: v128, c: v128): v128 {
-  return join(fmaPair(lo64(a), lo64(b), lo64(c)), fmaPair(hi64(a), hi64(b), hi64(c)));
+  const sl = f64x2.add(f64x2.mul(lo64(a), lo64(b)), lo64(c));
+  const sh = f64x2.add(f64x2.mul(hi64(a), hi64(b)), hi64(c));
+  const low = i64x2.splat(0x0fffffff);
+  const zero = i64x2.splat(0);
+  if (v128.any_true(v128.or(i64x2.eq(v128.and(sl, low), zero), i64x2.eq(v128.and(sh, low), zero)))) {
+    return join(fmaPair(lo64(a), lo64(b), lo64(c)), fmaPair(hi64(a), hi64(b), hi64(c)));
+  }
+  return join(sl, sh);
 }
 
 /**

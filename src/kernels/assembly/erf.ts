@@ -1,10 +1,12 @@
 // The exact GELU for the wasm backend: GELU(x) = ½·x·erfc(−x/√2) and GELU'(x) = Φ(x) + x·φ(x), with
 // fdlibm's erfc in float64 — the algorithm of src/kernels/erf.ts, so both backends agree to an ulp or two
-// (exp differs). Pairs of lanes with |x| < 8.4 run as f64x2 (every branch region evaluated only when some
-// lane needs it, then selected); other lanes, NaN included, take the scalar port. f64 build only: the
-// f32 build's GELU is math32.ts.
+// (exp differs). Pairs of lanes with |x| < 8.4 run as f64x2: the forward kernels group lanes by branch
+// region (see geluFwdRun), the backward kernel evaluates every region some lane of a pair needs and
+// selects; other pairs, NaN included, take the scalar port. f64 build only: the f32 build's GELU is
+// math32.ts.
 
-import { kv, vexp, vexpHiLo } from "./vmath";
+import { scratchBase } from "./common";
+import { kv, vexp, vexp2, vexpHiLo } from "./vmath";
 
 const erx: f64 = 8.45062911510467529297e-1;
 const pp0: f64 = 1.28379167095512558561e-1, pp1: f64 = -3.25042107247001499370e-1, pp2: f64 = -2.84817495755985104766e-2;
@@ -118,6 +120,29 @@ const HIGH_MASK = memory.data<u64>([0xffffffff00000000]);
   const lo = f64x2.sub(m(0), f64x2.add(t, ty));
   const hi = f64x2.sub(m(1), f64x2.add(ty, f64x2.sub(t, m(1))));
   return v128.bitselect(lo, hi, f64x2.lt(t, m(2)));
+}
+
+/** erfc1 of two pairs side by side (t0 to out, t1 to out + 16): the same operations per lane. */
+// @ts-ignore: decorator
+@inline function erfc1x2(t0: v128, t1: v128, out: usize): void {
+  const z0 = f64x2.mul(t0, t0), z1 = f64x2.mul(t1, t1);
+  let r0 = kv(P1 + 32), r1 = r0, s0 = kv(Q1 + 32), s1 = s0;
+  for (let i = 3; i >= 0; i--) {
+    const o = <usize>i << 3;
+    const cp = kv(P1 + o), cq = kv(Q1 + o);
+    r0 = madd(cp, z0, r0);
+    r1 = madd(cp, z1, r1);
+    s0 = madd(cq, z0, s0);
+    s1 = madd(cq, z1, s1);
+  }
+  s0 = madd(m(0), z0, s0);
+  s1 = madd(m(0), z1, s1);
+  const ty0 = f64x2.mul(t0, f64x2.div(r0, s0)), ty1 = f64x2.mul(t1, f64x2.div(r1, s1));
+  const lo0 = f64x2.sub(m(0), f64x2.add(t0, ty0)), lo1 = f64x2.sub(m(0), f64x2.add(t1, ty1));
+  const hi0 = f64x2.sub(m(1), f64x2.add(ty0, f64x2.sub(t0, m(1))));
+  const hi1 = f64x2.sub(m(1), f64x2.add(ty1, f64x2.sub(t1, m(1))));
+  v128.store(out, v128.bitselect(lo0, hi0, f64x2.lt(t0, m(2))));
+  v128.store(out, v128.bitselect(lo1, hi1, f64x2.lt(t1, m(2))), 16);
 }
 
 /** erfc for 0.84375 ≤ |t| < 1.25. */
@@ -267,38 +292,136 @@ function geluGradS(x: f64): f64 {
   return inRange(v128.load(x + o));
 }
 
-export function geluForward64(n: i32, x: usize, out: usize): void {
-  const m = n & ~1;
-  let any = false;
-  for (let i = 0; i < m; i += 2) {
-    const o = <usize>i << 3;
-    const v = v128.load(x + o);
-    if (inRange(v)) v128.store(out + o, geluPair(v));
-    else any = true;
+// geluForward64 and geluForwardGrad64 run the pairs in range two at a time through region 1's code
+// (erfc1x2) and the exp of GELU' (vexp2), side by side, and store the results. Lanes outside region 1
+// (about one in ten in training) are put, offset and x, on the list of their region (2 or 3) first; at
+// the end of each chunk of CHUNK elements each list runs as pairs of its lanes through its region's code
+// alone and overwrites their results. A lane's bits are those of its region's code in either case, so
+// the same as evaluating every region its pair needs and selecting (the code is element-wise). A pair
+// with a lane out of range, NaN included, leaves both lanes to the scalar port after the loop (its
+// partner pair in the group takes the one-pair code); so does an odd last element.
+
+/** Elements per chunk. */
+// @ts-ignore: decorator
+@inline const CHUNK: i32 = 128;
+/** List k (2, 3) at scratchBase + 64: CHUNK + 2 u32 byte offsets, then as many float64 x. */
+// @ts-ignore: decorator
+@inline function offs(k: i32): usize {
+  return scratchBase + 64 + <usize>((k - 2) * (CHUNK + 2) * 12);
+}
+// @ts-ignore: decorator
+@inline function xs(k: i32): usize {
+  return offs(k) + <usize>((CHUNK + 2) * 4);
+}
+
+/** y (and dydx when grad) of the pair v with erfc ec and exp(−v²/2) phi, stored at y + o (dydx + o). */
+// @ts-ignore: decorator
+@inline function storeBoth(grad: bool, v: v128, ec: v128, phi: v128, y: usize, dydx: usize, o: usize): void {
+  if (grad) v128.store(dydx + o, f64x2.add(f64x2.mul(c(0.5), ec), f64x2.mul(f64x2.mul(v, c(INV_SQRT_2PI)), phi)));
+  v128.store(y + o, f64x2.mul(f64x2.mul(c(0.5), v), ec));
+}
+
+/** List k's cnt lanes (cnt > 0) in pairs through region k's code, results to their offsets. */
+// @ts-ignore: decorator
+@inline function runList(k: i32, cnt: usize, y: usize, dydx: usize, grad: bool): void {
+  const lo = offs(k), lx = xs(k);
+  if (cnt & 1) {
+    // pad to a pair with the last lane again
+    store<u32>(lo + (cnt << 2), load<u32>(lo + (cnt << 2) - 4));
+    store<f64>(lx + (cnt << 3), load<f64>(lx + (cnt << 3) - 8));
   }
-  for (let i = any ? 0 : m; i < n; i++) {
-    const o = <usize>i << 3;
-    if (i < m && pairOk(x, o & ~15)) continue;
-    store<f64>(out + o, geluS(load<f64>(x + o)));
+  const buf = scratchBase + 4032;
+  for (let j: usize = 0; j < cnt; j += 2) {
+    const v = v128.load(lx + (j << 3));
+    const t = f64x2.mul(v, c(-SQRT1_2));
+    const ec = k == 2 ? erfc2(t, f64x2.abs(t)) : erfc3(t, f64x2.abs(t));
+    const phi = grad ? vexp(f64x2.mul(f64x2.mul(c(-0.5), v), v)) : c(0);
+    storeBoth(grad, v, ec, phi, buf, buf + 16, 0);
+    const o0 = <usize>load<u32>(lo + (j << 2)), o1 = <usize>load<u32>(lo + (j << 2), 4);
+    store<f64>(y + o0, load<f64>(buf));
+    store<f64>(y + o1, load<f64>(buf, 8));
+    if (grad) {
+      store<f64>(dydx + o0, load<f64>(buf, 16));
+      store<f64>(dydx + o1, load<f64>(buf, 24));
+    }
   }
 }
 
-export function geluForwardGrad64(n: i32, x: usize, y: usize, dydx: usize): void {
-  const m = n & ~1;
+// @ts-ignore: decorator
+@inline function geluFwdRun(n: i32, x: usize, y: usize, dydx: usize, grad: bool): void {
+  const even = n & ~1;
   let any = false;
-  for (let i = 0; i < m; i += 2) {
-    const o = <usize>i << 3;
-    const v = v128.load(x + o);
-    if (inRange(v)) v128.store(y + o, geluBothPair(v, dydx + o));
-    else any = true;
+  const buf = scratchBase + 4032; // 64 bytes (below hidden.ts's rows): two exp pairs, two erfc pairs (or x)
+  const o2 = offs(2), x2 = xs(2), o3 = offs(3), x3 = xs(3);
+  for (let c0 = 0; c0 < even; c0 += CHUNK) {
+    const c1 = min(c0 + CHUNK, even);
+    let n2: usize = 0, n3: usize = 0;
+    let i = c0;
+    for (; i + 4 <= c1; i += 4) {
+      const o = <usize>i << 3;
+      const v0 = v128.load(x + o), v1 = v128.load(x + o, 16);
+      if (!(inRange(v0) && inRange(v1))) {
+        if (inRange(v0)) {
+          if (grad) v128.store(y + o, geluBothPair(v0, dydx + o));
+          else v128.store(y + o, geluPair(v0));
+        } else any = true;
+        if (inRange(v1)) {
+          if (grad) v128.store(y + o + 16, geluBothPair(v1, dydx + o + 16));
+          else v128.store(y + o + 16, geluPair(v1));
+        } else any = true;
+        continue;
+      }
+      const t0 = f64x2.mul(v0, c(-SQRT1_2)), t1 = f64x2.mul(v1, c(-SQRT1_2));
+      const a0 = f64x2.abs(t0), a1 = f64x2.abs(t1);
+      const b1 = i64x2.bitmask(f64x2.lt(a0, m(7))) | (i64x2.bitmask(f64x2.lt(a1, m(7))) << 2);
+      if (b1 != 15) {
+        // lanes outside region 1 onto their lists (before y is stored: y may be x)
+        const b2 = i64x2.bitmask(f64x2.lt(a0, m(8))) | (i64x2.bitmask(f64x2.lt(a1, m(8))) << 2);
+        const r2 = b2 & ~b1, r3 = ~b2;
+        v128.store(buf, v0);
+        v128.store(buf, v1, 16);
+        for (let h = 0; h < 4; h++) {
+          const oh = <u32>(o + (<usize>h << 3));
+          const xh = load<f64>(buf + (<usize>h << 3));
+          store<u32>(o2 + (n2 << 2), oh);
+          store<f64>(x2 + (n2 << 3), xh);
+          store<u32>(o3 + (n3 << 2), oh);
+          store<f64>(x3 + (n3 << 3), xh);
+          n2 += <usize>((r2 >> h) & 1);
+          n3 += <usize>((r3 >> h) & 1);
+        }
+      }
+      if (grad) vexp2(f64x2.mul(f64x2.mul(c(-0.5), v0), v0), f64x2.mul(f64x2.mul(c(-0.5), v1), v1), buf);
+      erfc1x2(t0, t1, buf + 32);
+      storeBoth(grad, v0, v128.load(buf, 32), v128.load(buf), y, dydx, o);
+      storeBoth(grad, v1, v128.load(buf, 48), v128.load(buf, 16), y, dydx, o + 16);
+    }
+    if (i < c1) {
+      // one pair left in the chunk
+      const o = <usize>i << 3;
+      const v = v128.load(x + o);
+      if (!inRange(v)) any = true;
+      else if (grad) v128.store(y + o, geluBothPair(v, dydx + o));
+      else v128.store(y + o, geluPair(v));
+    }
+    if (n2) runList(2, n2, y, dydx, grad);
+    if (n3) runList(3, n3, y, dydx, grad);
   }
-  for (let i = any ? 0 : m; i < n; i++) {
+  for (let i = any ? 0 : even; i < n; i++) {
     const o = <usize>i << 3;
-    if (i < m && pairOk(x, o & ~15)) continue;
+    if (i < even && pairOk(x, o & ~15)) continue;
     const v = load<f64>(x + o);
     store<f64>(y + o, geluS(v));
-    store<f64>(dydx + o, geluGradS(v));
+    if (grad) store<f64>(dydx + o, geluGradS(v));
   }
+}
+
+export function geluForward64(n: i32, x: usize, out: usize): void {
+  geluFwdRun(n, x, out, 0, false);
+}
+
+export function geluForwardGrad64(n: i32, x: usize, y: usize, dydx: usize): void {
+  geluFwdRun(n, x, y, dydx, true);
 }
 
 export function geluBackward64(n: i32, x: usize, gy: usize, gx: usize, beta: i32): void {

@@ -7,7 +7,7 @@
 
 import { L, at, hi64, join, ld, lo64, scratchBase, st } from "./common";
 import { expf1, vexpf } from "./math32";
-import { kv, vexp } from "./vmath";
+import { kv, vexp, vexp2 } from "./vmath";
 
 /** Elements per exp chunk (the buffer sits at scratchBase + 64, GEMM's packing area, unused here). */
 // @ts-ignore: decorator
@@ -54,6 +54,15 @@ function expChunk(z: usize, n: i32, tau: f64, m: float, ls: float, buf: usize): 
   const tv = f64x2.splat(tau);
   const mv = f64x2.splat(<f64>m);
   const lv = f64x2.splat(<f64>ls);
+  // two pairs at a time, their exps side by side (vexp2), unless a lane is below vexp's range
+  for (; k + 4 <= n; k += 4) {
+    const a = f64x2.sub(f64x2.sub(f64x2.div(v128.load(at(z, k)), tv), mv), lv);
+    const b = f64x2.sub(f64x2.sub(f64x2.div(v128.load(at(z, k + 2)), tv), mv), lv);
+    if (v128.any_true(v128.or(f64x2.lt(a, kv(EXP_MIN)), f64x2.lt(b, kv(EXP_MIN))))) {
+      v128.store(at(buf, k), exp2(a));
+      v128.store(at(buf, k + 2), exp2(b));
+    } else vexp2(a, b, at(buf, k));
+  }
   for (; k + 2 <= n; k += 2) v128.store(at(buf, k), exp2(f64x2.sub(f64x2.sub(f64x2.div(v128.load(at(z, k)), tv), mv), lv)));
   for (; k < n; k++) st(buf, k, <float>Math.exp(<f64>(scaled(z, k, tau) - m - ls)));
 }
@@ -75,6 +84,7 @@ function expChunk(z: usize, n: i32, tau: f64, m: float, ls: float, buf: usize): 
 let argmaxOut: i32 = 0;
 function rowMax(cols: i32, zr: usize, tau: f64): float {
   if (sizeof<float>() == 4 && tau == 1 && cols >= 8) return rowMaxUnit32(cols, zr);
+  if (sizeof<float>() == 8 && tau == 1 && cols >= 4) return rowMaxUnit64(cols, zr);
   let m = <float>-Infinity;
   let arg = 0;
   for (let k = 0; k < cols; k++) {
@@ -113,6 +123,26 @@ function rowMaxUnit32(cols: i32, zr: usize): float {
   while (load<f32>(zr + (<usize>a << 2)) != M) a++;
   argmaxOut = a;
   return <float>load<f32>(zr + (<usize>a << 2));
+}
+
+/** rowMaxUnit32's method for f64 and tau = 1 (z/1 = z, and a NaN never wins either way). */
+function rowMaxUnit64(cols: i32, zr: usize): float {
+  let mv = f64x2.splat(-Infinity);
+  let k = 0;
+  for (; k + 2 <= cols; k += 2) mv = f64x2.pmax(mv, v128.load(zr + (<usize>k << 3)));
+  let M = f64x2.extract_lane(mv, 0);
+  const x1 = f64x2.extract_lane(mv, 1);
+  if (x1 > M) M = x1;
+  for (; k < cols; k++) {
+    const x = load<f64>(zr + (<usize>k << 3));
+    if (x > M) M = x;
+  }
+  argmaxOut = 0;
+  if (!(M > -Infinity)) return <float>-Infinity;
+  let a = 0;
+  while (load<f64>(zr + (<usize>a << 3)) != M) a++;
+  argmaxOut = a;
+  return <float>load<f64>(zr + (<usize>a << 3));
 }
 
 /** Lanes of PyTorch's vectorised CPU sum (AVX-512): 16 float32 or 8 float64, four v128 either way. */

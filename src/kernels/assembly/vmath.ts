@@ -58,3 +58,20 @@ const EXP = memory.data<f64>([
   const r = f64x2.sub(f64x2.add(f64x2.sub(hi, f64x2.mul(k, kv(EXP + 8))), lo), f64x2.mul(k, kv(EXP + 16)));
   return expReduced(r, k);
 }
+
+/** vexp of two pairs side by side (a to out, b to out + 16): the same operations per lane as vexp. */
+// @ts-ignore: decorator
+@inline export function vexp2(a: v128, b: v128, out: usize): void {
+  const ka = f64x2.nearest(f64x2.mul(a, kv(EXP)));
+  const kb = f64x2.nearest(f64x2.mul(b, kv(EXP)));
+  const ra = f64x2.sub(f64x2.sub(a, f64x2.mul(ka, kv(EXP + 8))), f64x2.mul(ka, kv(EXP + 16)));
+  const rb = f64x2.sub(f64x2.sub(b, f64x2.mul(kb, kv(EXP + 8))), f64x2.mul(kb, kv(EXP + 16)));
+  let pa = kv(EXP + 24), pb = pa;
+  for (let i: usize = 32; i <= 128; i += 8) {
+    const c = kv(EXP + i);
+    pa = f64x2.add(c, f64x2.mul(ra, pa));
+    pb = f64x2.add(c, f64x2.mul(rb, pb));
+  }
+  v128.store(out, i64x2.add(pa, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(ka)), 52)));
+  v128.store(out, i64x2.add(pb, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kb)), 52)), 16);
+}
