@@ -68,6 +68,45 @@ import { scratchBase } from "./common";
   return scale2k(q, k);
 }
 
+/** vexpf's constants as float32 table entries, for vexpf2 (loads, which both chains share). */
+const EXPF = memory.data<f32>([EXP_LO, EXP_HI, LOG2E, MAGIC, LN2_HI, LN2_LO, P0, P1, P2, P3, P4, P5, 1]);
+
+// @ts-ignore: decorator
+@inline function kf(i: usize): v128 {
+  return v128.load32_splat(EXPF + (i << 2));
+}
+
+/**
+ * vexpf of two vectors, exp(a) to out and exp(b) to out + 16: the same operations per lane as vexpf.
+ * The two chains read each constant through one shared load, which keeps V8 from emitting them one
+ * after the other; side by side, the core overlaps their latencies.
+ */
+// @ts-ignore: decorator
+@inline export function vexpf2(a: v128, b: v128, out: usize): void {
+  const lo = kf(0), hi = kf(1);
+  const xa = f32x4.pmin(f32x4.pmax(a, lo), hi);
+  const xb = f32x4.pmin(f32x4.pmax(b, lo), hi);
+  const l2e = kf(2), mg = kf(3);
+  const ta = f32x4.add(f32x4.mul(xa, l2e), mg);
+  const tb = f32x4.add(f32x4.mul(xb, l2e), mg);
+  const ka = f32x4.sub(ta, mg);
+  const kb = f32x4.sub(tb, mg);
+  const c1 = kf(4), c2 = kf(5);
+  const ra = f32x4.sub(f32x4.sub(xa, f32x4.mul(ka, c1)), f32x4.mul(ka, c2));
+  const rb = f32x4.sub(f32x4.sub(xb, f32x4.mul(kb, c1)), f32x4.mul(kb, c2));
+  let pa = kf(6), pb = pa;
+  for (let i: usize = 7; i <= 11; i++) {
+    const c = kf(i);
+    pa = f32x4.add(f32x4.mul(pa, ra), c);
+    pb = f32x4.add(f32x4.mul(pb, rb), c);
+  }
+  const one = kf(12);
+  const qa = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(ra, ra), pa), ra), one);
+  const qb = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(rb, rb), pb), rb), one);
+  v128.store(out, scale2k(qa, i32x4.sub(ta, i32x4.splat(MAGIC_BITS))));
+  v128.store(out, scale2k(qb, i32x4.sub(tb, i32x4.splat(MAGIC_BITS))), 16);
+}
+
 /**
  * exp(−z) for z ≥ −89 (or NaN): vexpf(−z) bit for bit without the negation. Round-to-nearest is
  * symmetric, so with rn = −r every step of vexpf is the same operation with a sign flipped

@@ -6,7 +6,7 @@
 // chunks through scratch). softmaxRows/layerNorm are scalar loops with float64 exp rounded to float.
 
 import { L, at, hi64, join, ld, lo64, scratchBase, st } from "./common";
-import { expf1, vexpf } from "./math32";
+import { expf1, vexpf, vexpf2 } from "./math32";
 import { kv, vexp, vexp2 } from "./vmath";
 
 /** Elements per exp chunk (the buffer sits at scratchBase + 64, GEMM's packing area, unused here). */
@@ -274,12 +274,15 @@ function ceRow32(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
   let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
   const nf = cols >> 2;
   let v = 0;
+  const eb = xb + (<usize>CHUNK << 3); // exps of four vectors, past the row and its gradient's exps
   for (; v + 4 <= nf; v += 4) {
     const p = xb + (<usize>v << 4);
-    a0 = f32x4.add(a0, vexpf(f32x4.sub(v128.load(p), mv)));
-    a1 = f32x4.add(a1, vexpf(f32x4.sub(v128.load(p, 16), mv)));
-    a2 = f32x4.add(a2, vexpf(f32x4.sub(v128.load(p, 32), mv)));
-    a3 = f32x4.add(a3, vexpf(f32x4.sub(v128.load(p, 48), mv)));
+    vexpf2(f32x4.sub(v128.load(p), mv), f32x4.sub(v128.load(p, 16), mv), eb);
+    vexpf2(f32x4.sub(v128.load(p, 32), mv), f32x4.sub(v128.load(p, 48), mv), eb + 32);
+    a0 = f32x4.add(a0, v128.load(eb));
+    a1 = f32x4.add(a1, v128.load(eb, 16));
+    a2 = f32x4.add(a2, v128.load(eb, 32));
+    a3 = f32x4.add(a3, v128.load(eb, 48));
   }
   for (; v < nv; v++) {
     let e = vexpf(f32x4.sub(v128.load(xb + (<usize>v << 4)), mv));
@@ -299,7 +302,12 @@ function ceRow32(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
     // p_k = exp((x_k − m) − ls) into the padded row buffer's second half, then dz = float(p·c) (/τ)
     const lv = f32x4.splat(ls);
     const pb = xb + (<usize>nv << 4);
-    for (let v = 0; v < nv; v++) {
+    let v = 0;
+    for (; v + 2 <= nv; v += 2) {
+      const o = <usize>v << 4;
+      vexpf2(f32x4.sub(f32x4.sub(v128.load(xb + o), mv), lv), f32x4.sub(f32x4.sub(v128.load(xb + o + 16), mv), lv), pb + o);
+    }
+    if (v < nv) {
       const o = <usize>v << 4;
       v128.store(pb + o, vexpf(f32x4.sub(f32x4.sub(v128.load(xb + o), mv), lv)));
     }
