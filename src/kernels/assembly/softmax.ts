@@ -23,6 +23,15 @@ const EXP_MIN = memory.data<f64>([-700]);
   return vexp(v);
 }
 
+/** exp2 of two pairs, to out and out + 16: side by side through vexp2 unless a lane is below −700. */
+// @ts-ignore: decorator
+@inline function pairExps(a: v128, b: v128, out: usize): void {
+  if (v128.any_true(v128.or(f64x2.lt(a, kv(EXP_MIN)), f64x2.lt(b, kv(EXP_MIN))))) {
+    v128.store(out, exp2(a));
+    v128.store(out, exp2(b), 16);
+  } else vexp2(a, b, out);
+}
+
 /**
  * buf[k] = exp((float(z_k/tau) − m) − ls) for k < n (n ≤ CHUNK), each step rounded to float: f32 with
  * expf (math32.ts) on f32x4, the tail through a padded vector (buf has room for it); f64 with vexp.
@@ -375,12 +384,15 @@ function ceRow64(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
   let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
   const nf = cols >> 1;
   let v = 0;
+  const eb = xb + (<usize>CHUNK << 4); // exps of four pairs, past the row and its gradient's exps
   for (; v + 4 <= nf; v += 4) {
     const p = xb + (<usize>v << 4);
-    a0 = f64x2.add(a0, exp2(f64x2.sub(v128.load(p), mv)));
-    a1 = f64x2.add(a1, exp2(f64x2.sub(v128.load(p, 16), mv)));
-    a2 = f64x2.add(a2, exp2(f64x2.sub(v128.load(p, 32), mv)));
-    a3 = f64x2.add(a3, exp2(f64x2.sub(v128.load(p, 48), mv)));
+    pairExps(f64x2.sub(v128.load(p), mv), f64x2.sub(v128.load(p, 16), mv), eb);
+    pairExps(f64x2.sub(v128.load(p, 32), mv), f64x2.sub(v128.load(p, 48), mv), eb + 32);
+    a0 = f64x2.add(a0, v128.load(eb));
+    a1 = f64x2.add(a1, v128.load(eb, 16));
+    a2 = f64x2.add(a2, v128.load(eb, 32));
+    a3 = f64x2.add(a3, v128.load(eb, 48));
   }
   for (; v < nv; v++) {
     let e: v128;
@@ -399,9 +411,16 @@ function ceRow64(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
   if (dr) {
     const lv = f64x2.splat(ls);
     const cv = f64x2.splat(c);
+    const pb = xb + (<usize>CHUNK << 3);
+    let v = 0;
+    for (; v + 2 <= nf; v += 2) {
+      const o = <usize>v << 4;
+      pairExps(f64x2.sub(f64x2.sub(v128.load(xb + o), mv), lv), f64x2.sub(f64x2.sub(v128.load(xb + o + 16), mv), lv), pb + o);
+    }
+    if (v < nf) v128.store(pb + (<usize>v << 4), exp2(f64x2.sub(f64x2.sub(v128.load(xb + (<usize>v << 4)), mv), lv)));
     for (let v = 0; v < nf; v++) {
       const o = <usize>v << 4;
-      const d = f64x2.mul(exp2(f64x2.sub(f64x2.sub(v128.load(xb + o), mv), lv)), cv);
+      const d = f64x2.mul(v128.load(pb + o), cv);
       v128.store(dr + o, tau == 1 ? d : f64x2.div(d, tv));
     }
     if (odd) {
