@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { cpuInfo, describeCpu } from "../bench/cpu.js";
+import { wasmStackChecksDropped } from "./v8-flags.js";
 import { benchGemm, mlpGemmShapes, type GemmResult } from "../bench/gemm.js";
 import { throughput } from "../bench/pool.js";
 import { PROFILE_CATEGORIES, profileSteps, type StepProfile } from "../bench/profile.js";
@@ -65,7 +66,7 @@ export function registerBench(program: Command): void {
         if (!opts["json"]) process.stdout.write(m + "\n");
         else process.stderr.write(m + "\n");
       };
-      say(`cpu: ${describeCpu(cpu)}`);
+      say(`cpu: ${describeCpu(cpu)}; wasm stack checks ${wasmStackChecksDropped() ? "off" : "on"}`);
       const results: Row[] = [];
       const scaling: Array<Record<string, unknown>> = [];
       for (const p of ps) {
@@ -158,7 +159,7 @@ export function registerBench(program: Command): void {
         for (const r of ratios.filter((x) => x["model"] === "transformer")) say(`speed-up transformer (${r["vs"]}): ${(r["speedup"] as number).toFixed(2)}x`);
       }
       if (opts["json"]) {
-        const machine = { cpus: cpu.cores, model: cpu.model, family: cpu.family, model_number: cpu.modelNumber, simd: cpu.simd, node: cpu.node };
+        const machine = { cpus: cpu.cores, model: cpu.model, family: cpu.family, model_number: cpu.modelNumber, simd: cpu.simd, node: cpu.node, wasm_stack_checks: !wasmStackChecksDropped() };
         process.stdout.write(JSON.stringify({ machine, steps, windows, results, scaling, profiles, gemm, torch, ratios }) + "\n");
       }
     });

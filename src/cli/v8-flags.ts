@@ -8,13 +8,21 @@
 
 import v8 from "node:v8";
 
+let dropped = false;
+
 /** Sets the flag unless the environment asks to keep the checks; true when it was set. */
 export function dropWasmStackChecks(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env["GROKSCALE_WASM_STACK_CHECKS"] === "1") return false;
   try {
     v8.setFlagsFromString("--no-wasm-stack-checks");
+    dropped = true;
     return true;
   } catch {
     return false; // an engine that freezes its flags after start keeps the checks
   }
+}
+
+/** Whether this process dropped the checks (what bench reports beside the CPU). */
+export function wasmStackChecksDropped(): boolean {
+  return dropped;
 }
