@@ -63,14 +63,11 @@ function expChunk(z: usize, n: i32, tau: f64, m: float, ls: float, buf: usize): 
   const tv = f64x2.splat(tau);
   const mv = f64x2.splat(<f64>m);
   const lv = f64x2.splat(<f64>ls);
-  // two pairs at a time, their exps side by side (vexp2), unless a lane is below vexp's range
+  // two pairs at a time, their exps side by side (pairExps)
   for (; k + 4 <= n; k += 4) {
     const a = f64x2.sub(f64x2.sub(f64x2.div(v128.load(at(z, k)), tv), mv), lv);
     const b = f64x2.sub(f64x2.sub(f64x2.div(v128.load(at(z, k + 2)), tv), mv), lv);
-    if (v128.any_true(v128.or(f64x2.lt(a, kv(EXP_MIN)), f64x2.lt(b, kv(EXP_MIN))))) {
-      v128.store(at(buf, k), exp2(a));
-      v128.store(at(buf, k + 2), exp2(b));
-    } else vexp2(a, b, at(buf, k));
+    pairExps(a, b, at(buf, k));
   }
   for (; k + 2 <= n; k += 2) v128.store(at(buf, k), exp2(f64x2.sub(f64x2.sub(f64x2.div(v128.load(at(z, k)), tv), mv), lv)));
   for (; k < n; k++) st(buf, k, <float>Math.exp(<f64>(scaled(z, k, tau) - m - ls)));
