@@ -16,10 +16,8 @@ import { presetSpecs } from "../sweep/preset.js";
 import { resolveSweepSpec } from "../experiments/sweep-spec.js";
 import { openStore } from "../sweep/store.js";
 import { intFlag } from "./options.js";
-import { readJsonFile } from "./json-file.js";
-import { SpecError } from "../experiments/spec-error.js";
 import { ALLOC_CONTROLS_SPEC } from "./reproduce.js";
-import { fmtTime } from "./sweep.js";
+import { atSpec, fmtTime, readSpec } from "./sweep.js";
 
 /** Stand-in calibration for E8's cells: their expected cost does not depend on it (cost.ts). */
 const ALLOC_STAND_IN = Object.fromEntries([59, 97].map((p) => [p, { wc: paperWc("ce", p), theta0: 0.5, f_w1: 0.5 }]));
@@ -34,14 +32,8 @@ export function presetJobs(name: string): PlanJob[] {
 
 /** A sweep spec file's jobs, tagged with the spec's name. */
 export function specJobs(path: string): PlanJob[] {
-  const spec = readJsonFile(path, "sweep spec");
-  let resolved;
-  try {
-    resolved = resolveSweepSpec(spec);
-  } catch (err) {
-    if (err instanceof SpecError) throw new Error(`sweep spec ${path}: ${err.message.replace(/^\(spec\): /, "")}`);
-    throw err;
-  }
+  const spec = readSpec(path);
+  const resolved = atSpec(path, () => resolveSweepSpec(spec));
   const name = typeof (spec as { name?: unknown }).name === "string" ? String((spec as { name: string }).name) : path;
   return resolved.jobs.map((j) => ({ jobId: j.jobId, experiment: name, config: j.config, cellId: j.cellId }));
 }

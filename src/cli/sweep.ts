@@ -35,7 +35,17 @@ interface SweepCliOptions {
   maxJobs: number;
 }
 
-const readSpec = (path: string): unknown => readJsonFile(path, "sweep spec");
+export const readSpec = (path: string): unknown => readJsonFile(path, "sweep spec");
+
+/** fn(), its SpecError turned into one line naming the spec it came from (a file or a preset). */
+export function atSpec<T>(source: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof SpecError) throw new Error(`sweep spec ${source}: ${err.message.replace(/^\(spec\): /, "")}`);
+    throw err;
+  }
+}
 
 export const fmtTime = (s: number | null): string => {
   if (s === null || !Number.isFinite(s)) return "?";
@@ -135,12 +145,7 @@ export function registerSweep(program: Command): void {
           ? presetSpecs(opts.preset).map((e) => ({ source: `preset ${opts.preset} (${e.id}: ${e.spec.name})`, spec: e.spec }))
           : [{ source: specPath!, spec: readSpec(specPath!) }];
       for (const { source, spec } of specs) {
-        try {
-          checkSweepSize(spec, { maxCells: opts.maxCells, maxJobs: opts.maxJobs }); // counted, not built: refused up front
-        } catch (err) {
-          if (err instanceof SpecError) throw new Error(`sweep spec ${source}: ${err.message.replace(/^\(spec\): /, "")}`);
-          throw err;
-        }
+        atSpec(source, () => checkSweepSize(spec, { maxCells: opts.maxCells, maxJobs: opts.maxJobs })); // counted, not built: refused up front
       }
       const again = opts.preset !== undefined ? `--preset ${opts.preset}` : specPath;
       const shard = opts.shard !== undefined ? parseShard(opts.shard) : null;
