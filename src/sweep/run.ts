@@ -126,13 +126,14 @@ export async function finishCells(db: ReturnType<typeof openStore>, sweep: strin
     ...(o.signal ? { signal: o.signal } : {}),
     // the continuation phase can take minutes: one line as it starts and one per continued seed
     onEvent: (e) => {
-      const c = e.ext.config;
-      const what = `seed ${e.ext.seed} of p${c.p} ${c.loss} rho=${c.rho} tau=${c.tau} to step ${e.ext.until}`;
-      if (e.kind === "start" && e.done === 0 && !announced) {
+      if (e.kind === "start" && !announced) {
         announced = true;
         o.onNotice?.(`continuing ${e.total} early grokker(s) to their cells' ends (the cells' last grok)`);
       }
-      if (e.kind === "done") o.onNotice?.(`continued ${e.done}/${e.total}: ${what}`);
+      if (e.kind === "done") {
+        const c = e.ext.config;
+        o.onNotice?.(`continued ${e.done}/${e.total}: seed ${e.ext.seed} of p${c.p} ${c.loss} rho=${c.rho} tau=${c.tau} to step ${e.ext.until}`);
+      }
     },
   });
   summary.extended = (summary.extended ?? 0) + ext.extended;
