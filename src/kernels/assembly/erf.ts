@@ -321,6 +321,12 @@ function geluGradS(x: f64): f64 {
   v128.store(y + o, f64x2.mul(f64x2.mul(c(0.5), v), ec));
 }
 
+/** One pair in range through the per-pair code: GELU to y + o (and GELU' to dydx + o when grad). */
+// @ts-ignore: decorator
+@inline function onePair(grad: bool, v: v128, y: usize, dydx: usize, o: usize): void {
+  v128.store(y + o, grad ? geluBothPair(v, dydx + o) : geluPair(v));
+}
+
 /** List k's cnt lanes (cnt > 0) in pairs through region k's code, results to their offsets. */
 // @ts-ignore: decorator
 @inline function runList(k: i32, cnt: usize, y: usize, dydx: usize, grad: bool): void {
@@ -361,14 +367,10 @@ function geluGradS(x: f64): f64 {
       const o = <usize>i << 3;
       const v0 = v128.load(x + o), v1 = v128.load(x + o, 16);
       if (!(inRange(v0) && inRange(v1))) {
-        if (inRange(v0)) {
-          if (grad) v128.store(y + o, geluBothPair(v0, dydx + o));
-          else v128.store(y + o, geluPair(v0));
-        } else any = true;
-        if (inRange(v1)) {
-          if (grad) v128.store(y + o + 16, geluBothPair(v1, dydx + o + 16));
-          else v128.store(y + o + 16, geluPair(v1));
-        } else any = true;
+        if (inRange(v0)) onePair(grad, v0, y, dydx, o);
+        else any = true;
+        if (inRange(v1)) onePair(grad, v1, y, dydx, o + 16);
+        else any = true;
         continue;
       }
       const t0 = f64x2.mul(v0, c(-SQRT1_2)), t1 = f64x2.mul(v1, c(-SQRT1_2));
@@ -401,8 +403,7 @@ function geluGradS(x: f64): f64 {
       const o = <usize>i << 3;
       const v = v128.load(x + o);
       if (!inRange(v)) any = true;
-      else if (grad) v128.store(y + o, geluBothPair(v, dydx + o));
-      else v128.store(y + o, geluPair(v));
+      else onePair(grad, v, y, dydx, o);
     }
     if (n2) runList(2, n2, y, dydx, grad);
     if (n3) runList(3, n3, y, dydx, grad);
