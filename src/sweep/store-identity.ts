@@ -57,14 +57,20 @@ export function identifyStore(file: string): StoreKind {
   try {
     db = new Database(file, { readonly: true, fileMustExist: true });
     db.pragma("busy_timeout = 10000");
-    const appId = db.pragma("application_id", { simple: true }) as number;
+    const conn = db;
+    // one read transaction, so the id, version and tables come from one snapshot: read one by one,
+    // they could straddle another process's creation of the store and look like a foreign database
+    const { appId, version, tables, metaVersion } = conn.transaction(() => {
+      const appId = conn.pragma("application_id", { simple: true }) as number;
+      const version = conn.pragma("user_version", { simple: true }) as number;
+      const tables = (conn.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
+      const meta = tables.includes("meta")
+        ? (conn.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined)
+        : undefined;
+      return { appId, version, tables, metaVersion: meta === undefined ? undefined : Number(meta.value) };
+    })();
     if (appId === APPLICATION_ID) return "ours";
-    const version = db.pragma("user_version", { simple: true }) as number;
-    const tables = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
-    if (appId === 0 && version > 0 && tables.includes("meta")) {
-      const v = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
-      if (v !== undefined && Number(v.value) === version) return "ours"; // a store made before the application id
-    }
+    if (appId === 0 && version > 0 && metaVersion === version) return "ours"; // a store made before the application id
     if (appId === 0 && version === 0 && tables.length === 0) return "empty"; // a bare SQLite header, no tables
     const what = appId !== 0 ? `application id 0x${(appId >>> 0).toString(16)}` : `tables ${tables.slice(0, 5).join(", ") || "(none)"}`;
     throw new ForeignStoreError(`${file} is a SQLite database of another program (${what}), not a grokscale results store; refusing to touch it`);

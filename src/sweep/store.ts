@@ -152,17 +152,39 @@ export function openStore(path: string = DEFAULT_STORE, opts: OpenOptions = {}):
   } catch (err) {
     throw new StoreError(`cannot open the results store ${file}: ${(err as Error).message}`);
   }
-  db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10_000}`);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("foreign_keys = ON");
+  const timeoutMs = opts.busyTimeoutMs ?? 10_000;
+  db.pragma(`busy_timeout = ${timeoutMs}`);
   try {
+    enterWal(db, file, timeoutMs);
+    db.pragma("synchronous = NORMAL");
+    db.pragma("foreign_keys = ON");
     migrate(db, opts.migrations);
   } catch (err) {
     db.close();
     throw err;
   }
   return db;
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Switches the database to WAL, retrying while another process holds it. SQLite answers the switch
+ * out of rollback mode with SQLITE_BUSY at once, without calling the busy handler, while any other
+ * connection has the file open: two processes opening one new store at the same moment (two sweeps,
+ * or a sweep and `status`) would otherwise have one fail with "database is locked".
+ */
+function enterWal(db: DB, file: string, timeoutMs: number): void {
+  const t0 = Date.now();
+  for (let wait = 2; ; wait = Math.min(wait * 2, 50)) {
+    try {
+      if (db.pragma("journal_mode = WAL", { simple: true }) === "wal") return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== "SQLITE_BUSY") throw err;
+    }
+    if (Date.now() - t0 > timeoutMs) throw new StoreError(`the results store ${file} stayed locked by another process for ${timeoutMs} ms`);
+    Atomics.wait(pause, 0, 0, wait);
+  }
 }
 
 /** Where a store keeps its checkpoint files: a folder next to the database (`grokscale.db-checkpoints`). */
