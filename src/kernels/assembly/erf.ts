@@ -6,7 +6,7 @@
 // math32.ts.
 
 import { scratchBase } from "./common";
-import { kv, vexp, vexp2, vexpHiLo } from "./vmath";
+import { kv, vexp, vexp4, vexpHiLo } from "./vmath";
 
 const erx: f64 = 8.45062911510467529297e-1;
 const pp0: f64 = 1.28379167095512558561e-1, pp1: f64 = -3.25042107247001499370e-1, pp2: f64 = -2.84817495755985104766e-2;
@@ -116,33 +116,44 @@ const HIGH_MASK = memory.data<u64>([0xffffffff00000000]);
   const z = f64x2.mul(t, t);
   const r = madd(kv(P1), z, madd(kv(P1 + 8), z, madd(kv(P1 + 16), z, madd(kv(P1 + 24), z, kv(P1 + 32)))));
   const s = madd(m(0), z, madd(kv(Q1), z, madd(kv(Q1 + 8), z, madd(kv(Q1 + 16), z, madd(kv(Q1 + 24), z, kv(Q1 + 32))))));
-  const ty = f64x2.mul(t, f64x2.div(r, s));
+  return erfc1End(t, f64x2.div(r, s));
+}
+
+/** erfc1's last steps, from y = r/s. */
+// @ts-ignore: decorator
+@inline function erfc1End(t: v128, y: v128): v128 {
+  const ty = f64x2.mul(t, y);
   const lo = f64x2.sub(m(0), f64x2.add(t, ty));
   const hi = f64x2.sub(m(1), f64x2.add(ty, f64x2.sub(t, m(1))));
   return v128.bitselect(lo, hi, f64x2.lt(t, m(2)));
 }
 
-/** erfc1 of two pairs side by side (t0 to out, t1 to out + 16): the same operations per lane. */
+/** erfc1 of four pairs side by side (t0 to out, t1 to out + 16, …): the same operations per lane. */
 // @ts-ignore: decorator
-@inline function erfc1x2(t0: v128, t1: v128, out: usize): void {
-  const z0 = f64x2.mul(t0, t0), z1 = f64x2.mul(t1, t1);
-  let r0 = kv(P1 + 32), r1 = r0, s0 = kv(Q1 + 32), s1 = s0;
+@inline function erfc1x4(t0: v128, t1: v128, t2: v128, t3: v128, out: usize): void {
+  const z0 = f64x2.mul(t0, t0), z1 = f64x2.mul(t1, t1), z2 = f64x2.mul(t2, t2), z3 = f64x2.mul(t3, t3);
+  let r0 = kv(P1 + 32), r1 = r0, r2 = r0, r3 = r0, s0 = kv(Q1 + 32), s1 = s0, s2 = s0, s3 = s0;
   for (let i = 3; i >= 0; i--) {
     const o = <usize>i << 3;
     const cp = kv(P1 + o), cq = kv(Q1 + o);
     r0 = madd(cp, z0, r0);
-    r1 = madd(cp, z1, r1);
     s0 = madd(cq, z0, s0);
+    r1 = madd(cp, z1, r1);
     s1 = madd(cq, z1, s1);
+    r2 = madd(cp, z2, r2);
+    s2 = madd(cq, z2, s2);
+    r3 = madd(cp, z3, r3);
+    s3 = madd(cq, z3, s3);
   }
-  s0 = madd(m(0), z0, s0);
-  s1 = madd(m(0), z1, s1);
-  const ty0 = f64x2.mul(t0, f64x2.div(r0, s0)), ty1 = f64x2.mul(t1, f64x2.div(r1, s1));
-  const lo0 = f64x2.sub(m(0), f64x2.add(t0, ty0)), lo1 = f64x2.sub(m(0), f64x2.add(t1, ty1));
-  const hi0 = f64x2.sub(m(1), f64x2.add(ty0, f64x2.sub(t0, m(1))));
-  const hi1 = f64x2.sub(m(1), f64x2.add(ty1, f64x2.sub(t1, m(1))));
-  v128.store(out, v128.bitselect(lo0, hi0, f64x2.lt(t0, m(2))));
-  v128.store(out, v128.bitselect(lo1, hi1, f64x2.lt(t1, m(2))), 16);
+  const one = m(0);
+  s0 = madd(one, z0, s0);
+  s1 = madd(one, z1, s1);
+  s2 = madd(one, z2, s2);
+  s3 = madd(one, z3, s3);
+  v128.store(out, erfc1End(t0, f64x2.div(r0, s0)));
+  v128.store(out, erfc1End(t1, f64x2.div(r1, s1)), 16);
+  v128.store(out, erfc1End(t2, f64x2.div(r2, s2)), 32);
+  v128.store(out, erfc1End(t3, f64x2.div(r3, s3)), 48);
 }
 
 /** erfc for 0.84375 ≤ |t| < 1.25. */
@@ -292,8 +303,8 @@ function geluGradS(x: f64): f64 {
   return inRange(v128.load(x + o));
 }
 
-// geluForward64 and geluForwardGrad64 run the pairs in range two at a time through region 1's code
-// (erfc1x2) and the exp of GELU' (vexp2), side by side, and store the results. Lanes outside region 1
+// geluForward64 and geluForwardGrad64 run the pairs in range four at a time through region 1's code
+// (erfc1x4) and the exp of GELU' (vexp4), side by side, and store the results. Lanes outside region 1
 // (about one in ten in training) are put, offset and x, on the list of their region (2 or 3) first; at
 // the end of each chunk of CHUNK elements each list runs as pairs of its lanes through its region's code
 // alone and overwrites their results. A lane's bits are those of its region's code in either case, so
@@ -357,49 +368,58 @@ function geluGradS(x: f64): f64 {
 @inline function geluFwdRun(n: i32, x: usize, y: usize, dydx: usize, grad: bool): void {
   const even = n & ~1;
   let any = false;
-  const buf = scratchBase + 4032; // 64 bytes (below hidden.ts's rows): two exp pairs, two erfc pairs (or x)
+  const buf = scratchBase + 3904; // 128 bytes (after the lists, below runList's buffer): four exp pairs, four erfc pairs
   const o2 = offs(2), x2 = xs(2), o3 = offs(3), x3 = xs(3);
   for (let c0 = 0; c0 < even; c0 += CHUNK) {
     const c1 = min(c0 + CHUNK, even);
     let n2: usize = 0, n3: usize = 0;
     let i = c0;
-    for (; i + 4 <= c1; i += 4) {
+    for (; i + 8 <= c1; i += 8) {
       const o = <usize>i << 3;
-      const v0 = v128.load(x + o), v1 = v128.load(x + o, 16);
-      if (!(inRange(v0) && inRange(v1))) {
-        if (inRange(v0)) onePair(grad, v0, y, dydx, o);
-        else any = true;
-        if (inRange(v1)) onePair(grad, v1, y, dydx, o + 16);
-        else any = true;
+      const v0 = v128.load(x + o), v1 = v128.load(x + o, 16), v2 = v128.load(x + o, 32), v3 = v128.load(x + o, 48);
+      if (!(inRange(v0) && inRange(v1) && inRange(v2) && inRange(v3))) {
+        for (let j: usize = 0; j < 64; j += 16) {
+          const v = v128.load(x + o + j);
+          if (inRange(v)) onePair(grad, v, y, dydx, o + j);
+          else any = true;
+        }
         continue;
       }
       const t0 = f64x2.mul(v0, c(-SQRT1_2)), t1 = f64x2.mul(v1, c(-SQRT1_2));
-      const a0 = f64x2.abs(t0), a1 = f64x2.abs(t1);
-      const b1 = i64x2.bitmask(f64x2.lt(a0, m(7))) | (i64x2.bitmask(f64x2.lt(a1, m(7))) << 2);
-      if (b1 != 15) {
+      const t2 = f64x2.mul(v2, c(-SQRT1_2)), t3 = f64x2.mul(v3, c(-SQRT1_2));
+      const a0 = f64x2.abs(t0), a1 = f64x2.abs(t1), a2 = f64x2.abs(t2), a3 = f64x2.abs(t3);
+      const r1 = m(7);
+      const b1 = i64x2.bitmask(f64x2.lt(a0, r1)) | (i64x2.bitmask(f64x2.lt(a1, r1)) << 2) |
+        (i64x2.bitmask(f64x2.lt(a2, r1)) << 4) | (i64x2.bitmask(f64x2.lt(a3, r1)) << 6);
+      if (b1 != 255) {
         // lanes outside region 1 onto their lists (before y is stored: y may be x)
-        const b2 = i64x2.bitmask(f64x2.lt(a0, m(8))) | (i64x2.bitmask(f64x2.lt(a1, m(8))) << 2);
-        const r2 = b2 & ~b1, r3 = ~b2;
-        v128.store(buf, v0);
-        v128.store(buf, v1, 16);
-        for (let h = 0; h < 4; h++) {
+        const r2b = m(8);
+        const b2 = i64x2.bitmask(f64x2.lt(a0, r2b)) | (i64x2.bitmask(f64x2.lt(a1, r2b)) << 2) |
+          (i64x2.bitmask(f64x2.lt(a2, r2b)) << 4) | (i64x2.bitmask(f64x2.lt(a3, r2b)) << 6);
+        const in2 = b2 & ~b1, in3 = ~b2;
+        for (let h = 0; h < 8; h++) {
           const oh = <u32>(o + (<usize>h << 3));
-          const xh = load<f64>(buf + (<usize>h << 3));
+          const xh = load<f64>(x + o + (<usize>h << 3));
           store<u32>(o2 + (n2 << 2), oh);
           store<f64>(x2 + (n2 << 3), xh);
           store<u32>(o3 + (n3 << 2), oh);
           store<f64>(x3 + (n3 << 3), xh);
-          n2 += <usize>((r2 >> h) & 1);
-          n3 += <usize>((r3 >> h) & 1);
+          n2 += <usize>((in2 >> h) & 1);
+          n3 += <usize>((in3 >> h) & 1);
         }
       }
-      if (grad) vexp2(f64x2.mul(f64x2.mul(c(-0.5), v0), v0), f64x2.mul(f64x2.mul(c(-0.5), v1), v1), buf);
-      erfc1x2(t0, t1, buf + 32);
-      storeBoth(grad, v0, v128.load(buf, 32), v128.load(buf), y, dydx, o);
-      storeBoth(grad, v1, v128.load(buf, 48), v128.load(buf, 16), y, dydx, o + 16);
+      if (grad) {
+        vexp4(f64x2.mul(f64x2.mul(c(-0.5), v0), v0), f64x2.mul(f64x2.mul(c(-0.5), v1), v1),
+          f64x2.mul(f64x2.mul(c(-0.5), v2), v2), f64x2.mul(f64x2.mul(c(-0.5), v3), v3), buf);
+      }
+      erfc1x4(t0, t1, t2, t3, buf + 64);
+      storeBoth(grad, v0, v128.load(buf, 64), v128.load(buf), y, dydx, o);
+      storeBoth(grad, v1, v128.load(buf, 80), v128.load(buf, 16), y, dydx, o + 16);
+      storeBoth(grad, v2, v128.load(buf, 96), v128.load(buf, 32), y, dydx, o + 32);
+      storeBoth(grad, v3, v128.load(buf, 112), v128.load(buf, 48), y, dydx, o + 48);
     }
-    if (i < c1) {
-      // one pair left in the chunk
+    for (; i < c1; i += 2) {
+      // up to three pairs left in the chunk
       const o = <usize>i << 3;
       const v = v128.load(x + o);
       if (!inRange(v)) any = true;

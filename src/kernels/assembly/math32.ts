@@ -107,6 +107,37 @@ const EXPF = memory.data<f32>([EXP_LO, EXP_HI, LOG2E, MAGIC, LN2_HI, LN2_LO, P0,
   v128.store(out, scale2k(qb, i32x4.sub(tb, i32x4.splat(MAGIC_BITS))), 16);
 }
 
+/** vexpf of four vectors side by side (to out … out + 48): the same operations per lane as vexpf. */
+// @ts-ignore: decorator
+@inline export function vexpf4(a: v128, b: v128, c: v128, d: v128, out: usize): void {
+  const lo = kf(0), hi = kf(1);
+  const xa = f32x4.pmin(f32x4.pmax(a, lo), hi), xb = f32x4.pmin(f32x4.pmax(b, lo), hi);
+  const xc = f32x4.pmin(f32x4.pmax(c, lo), hi), xd = f32x4.pmin(f32x4.pmax(d, lo), hi);
+  const l2e = kf(2), mg = kf(3);
+  const ta = f32x4.add(f32x4.mul(xa, l2e), mg), tb = f32x4.add(f32x4.mul(xb, l2e), mg);
+  const tc = f32x4.add(f32x4.mul(xc, l2e), mg), td = f32x4.add(f32x4.mul(xd, l2e), mg);
+  const c1 = kf(4), c2 = kf(5);
+  const ka = f32x4.sub(ta, mg), kb = f32x4.sub(tb, mg), kc = f32x4.sub(tc, mg), kd = f32x4.sub(td, mg);
+  const ra = f32x4.sub(f32x4.sub(xa, f32x4.mul(ka, c1)), f32x4.mul(ka, c2));
+  const rb = f32x4.sub(f32x4.sub(xb, f32x4.mul(kb, c1)), f32x4.mul(kb, c2));
+  const rc = f32x4.sub(f32x4.sub(xc, f32x4.mul(kc, c1)), f32x4.mul(kc, c2));
+  const rd = f32x4.sub(f32x4.sub(xd, f32x4.mul(kd, c1)), f32x4.mul(kd, c2));
+  let pa = kf(6), pb = pa, pc = pa, pd = pa;
+  for (let i: usize = 7; i <= 11; i++) {
+    const q = kf(i);
+    pa = f32x4.add(f32x4.mul(pa, ra), q);
+    pb = f32x4.add(f32x4.mul(pb, rb), q);
+    pc = f32x4.add(f32x4.mul(pc, rc), q);
+    pd = f32x4.add(f32x4.mul(pd, rd), q);
+  }
+  const one = kf(12);
+  const mb = i32x4.splat(MAGIC_BITS);
+  v128.store(out, scale2k(f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(ra, ra), pa), ra), one), i32x4.sub(ta, mb)));
+  v128.store(out, scale2k(f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(rb, rb), pb), rb), one), i32x4.sub(tb, mb)), 16);
+  v128.store(out, scale2k(f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(rc, rc), pc), rc), one), i32x4.sub(tc, mb)), 32);
+  v128.store(out, scale2k(f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(rd, rd), pd), rd), one), i32x4.sub(td, mb)), 48);
+}
+
 /**
  * exp(−z) for z ≥ −89 (or NaN): vexpf(−z) bit for bit without the negation. Round-to-nearest is
  * symmetric, so with rn = −r every step of vexpf is the same operation with a sign flipped

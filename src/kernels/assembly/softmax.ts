@@ -6,8 +6,8 @@
 // chunks through scratch). softmaxRows/layerNorm are scalar loops with float64 exp rounded to float.
 
 import { L, at, hi64, join, ld, lo64, scratchBase, st } from "./common";
-import { expf1, vexpf, vexpf2 } from "./math32";
-import { kv, vexp, vexp2 } from "./vmath";
+import { expf1, vexpf, vexpf2, vexpf4 } from "./math32";
+import { kv, vexp, vexp2, vexp4 } from "./vmath";
 
 /** Elements per exp chunk (the buffer sits at scratchBase + 64, GEMM's packing area, unused here). */
 // @ts-ignore: decorator
@@ -30,6 +30,16 @@ const EXP_MIN = memory.data<f64>([-700]);
     v128.store(out, exp2(a));
     v128.store(out, exp2(b), 16);
   } else vexp2(a, b, out);
+}
+
+/** exp2 of four pairs, to out … out + 48: side by side through vexp4 unless a lane is below −700. */
+// @ts-ignore: decorator
+@inline function quadExps(a: v128, b: v128, c: v128, d: v128, out: usize): void {
+  const lo = kv(EXP_MIN);
+  if (v128.any_true(v128.or(v128.or(f64x2.lt(a, lo), f64x2.lt(b, lo)), v128.or(f64x2.lt(c, lo), f64x2.lt(d, lo))))) {
+    pairExps(a, b, out);
+    pairExps(c, d, out + 32);
+  } else vexp4(a, b, c, d, out);
 }
 
 /**
@@ -283,8 +293,7 @@ function ceRow32(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
   const eb = xb + (<usize>CHUNK << 3); // exps of four vectors, past the row and its gradient's exps
   for (; v + 4 <= nf; v += 4) {
     const p = xb + (<usize>v << 4);
-    vexpf2(f32x4.sub(v128.load(p), mv), f32x4.sub(v128.load(p, 16), mv), eb);
-    vexpf2(f32x4.sub(v128.load(p, 32), mv), f32x4.sub(v128.load(p, 48), mv), eb + 32);
+    vexpf4(f32x4.sub(v128.load(p), mv), f32x4.sub(v128.load(p, 16), mv), f32x4.sub(v128.load(p, 32), mv), f32x4.sub(v128.load(p, 48), mv), eb);
     a0 = f32x4.add(a0, v128.load(eb));
     a1 = f32x4.add(a1, v128.load(eb, 16));
     a2 = f32x4.add(a2, v128.load(eb, 32));
@@ -309,6 +318,11 @@ function ceRow32(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
     const lv = f32x4.splat(ls);
     const pb = xb + (<usize>nv << 4);
     let v = 0;
+    for (; v + 4 <= nv; v += 4) {
+      const q = xb + (<usize>v << 4);
+      vexpf4(f32x4.sub(f32x4.sub(v128.load(q), mv), lv), f32x4.sub(f32x4.sub(v128.load(q, 16), mv), lv),
+        f32x4.sub(f32x4.sub(v128.load(q, 32), mv), lv), f32x4.sub(f32x4.sub(v128.load(q, 48), mv), lv), pb + (<usize>v << 4));
+    }
     for (; v + 2 <= nv; v += 2) {
       const o = <usize>v << 4;
       vexpf2(f32x4.sub(f32x4.sub(v128.load(xb + o), mv), lv), f32x4.sub(f32x4.sub(v128.load(xb + o + 16), mv), lv), pb + o);
@@ -384,8 +398,7 @@ function ceRow64(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
   const eb = xb + (<usize>CHUNK << 4); // exps of four pairs, past the row and its gradient's exps
   for (; v + 4 <= nf; v += 4) {
     const p = xb + (<usize>v << 4);
-    pairExps(f64x2.sub(v128.load(p), mv), f64x2.sub(v128.load(p, 16), mv), eb);
-    pairExps(f64x2.sub(v128.load(p, 32), mv), f64x2.sub(v128.load(p, 48), mv), eb + 32);
+    quadExps(f64x2.sub(v128.load(p), mv), f64x2.sub(v128.load(p, 16), mv), f64x2.sub(v128.load(p, 32), mv), f64x2.sub(v128.load(p, 48), mv), eb);
     a0 = f64x2.add(a0, v128.load(eb));
     a1 = f64x2.add(a1, v128.load(eb, 16));
     a2 = f64x2.add(a2, v128.load(eb, 32));
@@ -410,6 +423,12 @@ function ceRow64(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
     const cv = f64x2.splat(c);
     const pb = xb + (<usize>CHUNK << 3);
     let v = 0;
+    for (; v + 4 <= nf; v += 4) {
+      const o = <usize>v << 4;
+      const q = xb + o;
+      quadExps(f64x2.sub(f64x2.sub(v128.load(q), mv), lv), f64x2.sub(f64x2.sub(v128.load(q, 16), mv), lv),
+        f64x2.sub(f64x2.sub(v128.load(q, 32), mv), lv), f64x2.sub(f64x2.sub(v128.load(q, 48), mv), lv), pb + o);
+    }
     for (; v + 2 <= nf; v += 2) {
       const o = <usize>v << 4;
       pairExps(f64x2.sub(f64x2.sub(v128.load(xb + o), mv), lv), f64x2.sub(f64x2.sub(v128.load(xb + o + 16), mv), lv), pb + o);
