@@ -47,11 +47,14 @@ export function atSpec<T>(source: string, fn: () => T): T {
   }
 }
 
+/** A duration as 42s, 7m05s or 8h00m: rounded to its last unit first, so 59.6 s is 1m00s, never 0m60s. */
 export const fmtTime = (s: number | null): string => {
   if (s === null || !Number.isFinite(s)) return "?";
-  if (s < 60) return `${Math.round(s)}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(Math.round(s % 60)).padStart(2, "0")}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.round((s % 3600) / 60)).padStart(2, "0")}m`;
+  const sec = Math.round(s);
+  if (sec < 60) return `${sec}s`;
+  if (sec < 3600) return `${Math.floor(sec / 60)}m${String(sec % 60).padStart(2, "0")}s`;
+  const min = Math.round(s / 60);
+  return `${Math.floor(min / 60)}h${String(min % 60).padStart(2, "0")}m`;
 };
 
 const stepsOf = (p: SweepProgress): string =>
