@@ -6,7 +6,7 @@
 // math32.ts.
 
 import { scratchBase } from "./common";
-import { kv, vexp, vexp4, vexpHiLo } from "./vmath";
+import { expK, expKHiLo, expPoly4, expR, expRHiLo, kv, vexp, vexp2, vexp4, vexpHiLo, vexpHiLo2 } from "./vmath";
 
 const erx: f64 = 8.45062911510467529297e-1;
 const pp0: f64 = 1.28379167095512558561e-1, pp1: f64 = -3.25042107247001499370e-1, pp2: f64 = -2.84817495755985104766e-2;
@@ -164,10 +164,36 @@ const HIGH_MASK = memory.data<u64>([0xffffffff00000000]);
     madd(kv(P2 + 32), s, madd(kv(P2 + 40), s, kv(P2 + 48)))))));
   const Q = madd(m(0), s, madd(kv(Q2), s, madd(kv(Q2 + 8), s, madd(kv(Q2 + 16), s,
     madd(kv(Q2 + 24), s, madd(kv(Q2 + 32), s, kv(Q2 + 40)))))));
+  return erfc2End(t, P, Q);
+}
+
+/** erfc2's last steps, from P and Q. */
+// @ts-ignore: decorator
+@inline function erfc2End(t: v128, P: v128, Q: v128): v128 {
   const pq = f64x2.div(P, Q);
   const pos = f64x2.sub(m(3), pq);
   const neg = f64x2.add(m(0), f64x2.add(m(4), pq));
   return v128.bitselect(pos, neg, f64x2.ge(t, f64x2.splat(0)));
+}
+
+/** erfc2 of two pairs side by side (t0 to out, t1 to out + 16): the same operations per lane. */
+// @ts-ignore: decorator
+@inline function erfc2x2(t0: v128, a0: v128, t1: v128, a1: v128, out: usize): void {
+  const s0 = f64x2.sub(a0, m(0)), s1 = f64x2.sub(a1, m(0));
+  const top = kv(P2 + 48), c5 = kv(P2 + 40);
+  let p0 = madd(c5, s0, top), p1 = madd(c5, s1, top), q0 = kv(Q2 + 40), q1 = q0;
+  for (let i = 4; i >= 0; i--) {
+    const o = <usize>i << 3;
+    const cp = kv(P2 + o), cq = kv(Q2 + o);
+    p0 = madd(cp, s0, p0);
+    q0 = madd(cq, s0, q0);
+    p1 = madd(cp, s1, p1);
+    q1 = madd(cq, s1, q1);
+  }
+  q0 = madd(m(0), s0, q0);
+  q1 = madd(m(0), s1, q1);
+  v128.store(out, erfc2End(t0, p0, q0));
+  v128.store(out, erfc2End(t1, p1, q1), 16);
 }
 
 /** Coefficient i of table A where mask, else of table B. */
@@ -230,12 +256,73 @@ const HIGH_MASK = memory.data<u64>([0xffffffff00000000]);
     S = madd(m(0), s, S);
     RS = f64x2.div(R, S);
   }
+  return erfc3End(t, a, vexpHiLo(tailHi(a), tailLo(a, RS)));
+}
+
+// exp(−z²−0.5625)·exp((z−a)(z+a)+R/S) as one exp(hi + lo): −z²−0.5625 is exact (z, a's high word, has
+// 21 significant bits)
+// @ts-ignore: decorator
+@inline function tailHi(a: v128): v128 {
   const z = v128.and(a, kv(HIGH_MASK));
-  // exp(−z²−0.5625)·exp((z−a)(z+a)+R/S) as one exp: −z²−0.5625 is exact (z has 21 significant bits)
-  const hi = f64x2.sub(f64x2.mul(f64x2.neg(z), z), m(6));
-  const lo = f64x2.add(f64x2.mul(f64x2.sub(z, a), f64x2.add(z, a)), RS);
-  const r = f64x2.div(vexpHiLo(hi, lo), a);
+  return f64x2.sub(f64x2.mul(f64x2.neg(z), z), m(6));
+}
+// @ts-ignore: decorator
+@inline function tailLo(a: v128, RS: v128): v128 {
+  const z = v128.and(a, kv(HIGH_MASK));
+  return f64x2.add(f64x2.mul(f64x2.sub(z, a), f64x2.add(z, a)), RS);
+}
+/** erfc3's last steps, from e = exp(hi + lo). */
+// @ts-ignore: decorator
+@inline function erfc3End(t: v128, a: v128, e: v128): v128 {
+  const r = f64x2.div(e, a);
   return v128.bitselect(r, f64x2.sub(m(5), r), f64x2.gt(t, f64x2.splat(0)));
+}
+
+/** Coefficient i of table A, or per lane of A where mask and B elsewhere when mixed. */
+// @ts-ignore: decorator
+@inline function coef(A: usize, B: usize, i: usize, mask: v128, mixed: bool): v128 {
+  return mixed ? pick(A, B, i, mask) : kv(A + (i << 3));
+}
+
+/** tailRatio of two pairs side by side (to out and out + 16), coefficients from coef. */
+// @ts-ignore: decorator
+@inline function tailRatio2(s0: v128, s1: v128, TRA: usize, TRB: usize, TSA: usize, TSB: usize, b0: v128, b1: v128, mixed: bool, out: usize): void {
+  let R0 = coef(TRA, TRB, 7, b0, mixed), R1 = coef(TRA, TRB, 7, b1, mixed);
+  let S0 = coef(TSA, TSB, 7, b0, mixed), S1 = coef(TSA, TSB, 7, b1, mixed);
+  for (let i: usize = 6; i != <usize>-1; i--) {
+    R0 = madd(coef(TRA, TRB, i, b0, mixed), s0, R0);
+    S0 = madd(coef(TSA, TSB, i, b0, mixed), s0, S0);
+    R1 = madd(coef(TRA, TRB, i, b1, mixed), s1, R1);
+    S1 = madd(coef(TSA, TSB, i, b1, mixed), s1, S1);
+  }
+  S0 = madd(m(0), s0, S0);
+  S1 = madd(m(0), s1, S1);
+  v128.store(out, f64x2.div(R0, S0));
+  v128.store(out, f64x2.div(R1, S1), 16);
+}
+
+/**
+ * erfc3 of two pairs side by side (t0 to out, t1 to out + 16), each pair's coefficient sets picked per
+ * lane (the same values, so the same operations, as erfc3's single-set paths); with grad, the exps of
+ * GELU', exp(−v²/2), ride along in the same four-chain polynomial (to out + 32 and out + 48).
+ */
+// @ts-ignore: decorator
+@inline function erfc3x2(t0: v128, a0: v128, t1: v128, a1: v128, grad: bool, v0: v128, v1: v128, out: usize): void {
+  const s0 = f64x2.div(m(0), f64x2.mul(a0, a0)), s1 = f64x2.div(m(0), f64x2.mul(a1, a1));
+  const b0 = f64x2.lt(a0, m(9)), b1 = f64x2.lt(a1, m(9));
+  // R/S of both pairs to out and out + 16; one coefficient set for all four lanes, as a rule
+  if (i64x2.all_true(v128.and(b0, b1))) tailRatio2(s0, s1, RA, RA, SA, SA, b0, b1, false, out);
+  else if (!v128.any_true(v128.or(b0, b1))) tailRatio2(s0, s1, RB, RB, SB, SB, b0, b1, false, out);
+  else tailRatio2(s0, s1, RA, RB, SA, SB, b0, b1, true, out);
+  const hi0 = tailHi(a0), lo0 = tailLo(a0, v128.load(out));
+  const hi1 = tailHi(a1), lo1 = tailLo(a1, v128.load(out, 16));
+  if (grad) {
+    const g0 = f64x2.mul(f64x2.mul(m(13), v0), v0), g1 = f64x2.mul(f64x2.mul(m(13), v1), v1);
+    const k0 = expKHiLo(hi0, lo0), k1 = expKHiLo(hi1, lo1), k2 = expK(g0), k3 = expK(g1);
+    expPoly4(expRHiLo(hi0, lo0, k0), k0, expRHiLo(hi1, lo1, k1), k1, expR(g0, k2), k2, expR(g1, k3), k3, out);
+  } else vexpHiLo2(hi0, lo0, hi1, lo1, out);
+  v128.store(out, erfc3End(t0, a0, v128.load(out)));
+  v128.store(out, erfc3End(t1, a1, v128.load(out, 16)), 16);
 }
 
 /** erfc lane-wise for |t| < 6 (no NaN); a region's code runs only when one of the lanes is in it. */
@@ -338,7 +425,10 @@ function geluGradS(x: f64): f64 {
   v128.store(y + o, grad ? geluBothPair(v, dydx + o) : geluPair(v));
 }
 
-/** List k's cnt lanes (cnt > 0) in pairs through region k's code, results to their offsets. */
+/**
+ * List k's cnt lanes (cnt > 0) through region k's code, two pairs side by side (erfc2x2, erfc3x2; a
+ * last pair with itself), results to their offsets.
+ */
 // @ts-ignore: decorator
 @inline function runList(k: i32, cnt: usize, y: usize, dydx: usize, grad: bool): void {
   const lo = offs(k), lx = xs(k);
@@ -347,19 +437,24 @@ function geluGradS(x: f64): f64 {
     store<u32>(lo + (cnt << 2), load<u32>(lo + (cnt << 2) - 4));
     store<f64>(lx + (cnt << 3), load<f64>(lx + (cnt << 3) - 8));
   }
-  const buf = scratchBase + 4032;
-  for (let j: usize = 0; j < cnt; j += 2) {
-    const v = v128.load(lx + (j << 3));
-    const t = f64x2.mul(v, c(-SQRT1_2));
-    const ec = k == 2 ? erfc2(t, f64x2.abs(t)) : erfc3(t, f64x2.abs(t));
-    const phi = grad ? vexp(f64x2.mul(f64x2.mul(c(-0.5), v), v)) : c(0);
-    storeBoth(grad, v, ec, phi, buf, buf + 16, 0);
-    const o0 = <usize>load<u32>(lo + (j << 2)), o1 = <usize>load<u32>(lo + (j << 2), 4);
-    store<f64>(y + o0, load<f64>(buf));
-    store<f64>(y + o1, load<f64>(buf, 8));
-    if (grad) {
-      store<f64>(dydx + o0, load<f64>(buf, 16));
-      store<f64>(dydx + o1, load<f64>(buf, 24));
+  const e = scratchBase + 3904; // the pairs' erfc, then their exp(−v²/2)
+  const r = scratchBase + 4032; // the pairs' GELU, then their GELU'
+  for (let j: usize = 0; j < cnt; j += 4) {
+    const v0 = v128.load(lx + (j << 3));
+    const two = j + 2 < cnt;
+    const v1 = two ? v128.load(lx + (j << 3), 16) : v0;
+    const t0 = f64x2.mul(v0, c(-SQRT1_2)), t1 = f64x2.mul(v1, c(-SQRT1_2));
+    if (k == 2) {
+      erfc2x2(t0, f64x2.abs(t0), t1, f64x2.abs(t1), e);
+      if (grad) vexp2(f64x2.mul(f64x2.mul(c(-0.5), v0), v0), f64x2.mul(f64x2.mul(c(-0.5), v1), v1), e + 32);
+    } else erfc3x2(t0, f64x2.abs(t0), t1, f64x2.abs(t1), grad, v0, v1, e);
+    storeBoth(grad, v0, v128.load(e), v128.load(e, 32), r, r + 32, 0);
+    storeBoth(grad, v1, v128.load(e, 16), v128.load(e, 48), r, r + 32, 16);
+    const lanes: usize = two ? 4 : 2;
+    for (let h: usize = 0; h < lanes; h++) {
+      const o = <usize>load<u32>(lo + ((j + h) << 2));
+      store<f64>(y + o, load<f64>(r + (h << 3)));
+      if (grad) store<f64>(dydx + o, load<f64>(r + 32 + (h << 3)));
     }
   }
 }
@@ -396,17 +491,21 @@ function geluGradS(x: f64): f64 {
         const r2b = m(8);
         const b2 = i64x2.bitmask(f64x2.lt(a0, r2b)) | (i64x2.bitmask(f64x2.lt(a1, r2b)) << 2) |
           (i64x2.bitmask(f64x2.lt(a2, r2b)) << 4) | (i64x2.bitmask(f64x2.lt(a3, r2b)) << 6);
-        const in2 = b2 & ~b1, in3 = ~b2;
-        for (let h = 0; h < 8; h++) {
+        const in2 = b2 & ~b1;
+        let out = ~b1 & 255;
+        do {
+          const h = ctz(out);
+          out &= out - 1;
           const oh = <u32>(o + (<usize>h << 3));
           const xh = load<f64>(x + o + (<usize>h << 3));
           store<u32>(o2 + (n2 << 2), oh);
           store<f64>(x2 + (n2 << 3), xh);
           store<u32>(o3 + (n3 << 2), oh);
           store<f64>(x3 + (n3 << 3), xh);
-          n2 += <usize>((in2 >> h) & 1);
-          n3 += <usize>((in3 >> h) & 1);
-        }
+          const k2 = <usize>((in2 >> h) & 1);
+          n2 += k2;
+          n3 += k2 ^ 1;
+        } while (out);
       }
       if (grad) {
         vexp4(f64x2.mul(f64x2.mul(c(-0.5), v0), v0), f64x2.mul(f64x2.mul(c(-0.5), v1), v1),

@@ -40,12 +40,32 @@ const EXP = memory.data<f64>([
   return i64x2.add(p, i64x2.shl(ki, 52));
 }
 
+/** The reduction of vexp: k = round(x/ln2) … */
+// @ts-ignore: decorator
+@inline export function expK(x: v128): v128 {
+  return f64x2.nearest(f64x2.mul(x, kv(EXP)));
+}
+/** … and r = x − k·ln2 (in two parts). */
+// @ts-ignore: decorator
+@inline export function expR(x: v128, k: v128): v128 {
+  return f64x2.sub(f64x2.sub(x, f64x2.mul(k, kv(EXP + 8))), f64x2.mul(k, kv(EXP + 16)));
+}
+/** The reduction of vexpHiLo: k = round((hi + lo)/ln2) … */
+// @ts-ignore: decorator
+@inline export function expKHiLo(hi: v128, lo: v128): v128 {
+  return f64x2.nearest(f64x2.mul(f64x2.add(hi, lo), kv(EXP)));
+}
+/** … and r = (hi − k·ln2_hi) + lo − k·ln2_lo. */
+// @ts-ignore: decorator
+@inline export function expRHiLo(hi: v128, lo: v128, k: v128): v128 {
+  return f64x2.sub(f64x2.add(f64x2.sub(hi, f64x2.mul(k, kv(EXP + 8))), lo), f64x2.mul(k, kv(EXP + 16)));
+}
+
 /** exp(x) lane-wise for x in [-700, 700]. */
 // @ts-ignore: decorator
 @inline export function vexp(x: v128): v128 {
-  const k = f64x2.nearest(f64x2.mul(x, kv(EXP)));
-  const r = f64x2.sub(f64x2.sub(x, f64x2.mul(k, kv(EXP + 8))), f64x2.mul(k, kv(EXP + 16)));
-  return expReduced(r, k);
+  const k = expK(x);
+  return expReduced(expR(x, k), k);
 }
 
 /**
@@ -54,18 +74,13 @@ const EXP = memory.data<f64>([
  */
 // @ts-ignore: decorator
 @inline export function vexpHiLo(hi: v128, lo: v128): v128 {
-  const k = f64x2.nearest(f64x2.mul(f64x2.add(hi, lo), kv(EXP)));
-  const r = f64x2.sub(f64x2.add(f64x2.sub(hi, f64x2.mul(k, kv(EXP + 8))), lo), f64x2.mul(k, kv(EXP + 16)));
-  return expReduced(r, k);
+  const k = expKHiLo(hi, lo);
+  return expReduced(expRHiLo(hi, lo, k), k);
 }
 
-/** vexp of two pairs side by side (a to out, b to out + 16): the same operations per lane as vexp. */
+/** expReduced of two reduced pairs side by side, to out and out + 16. */
 // @ts-ignore: decorator
-@inline export function vexp2(a: v128, b: v128, out: usize): void {
-  const ka = f64x2.nearest(f64x2.mul(a, kv(EXP)));
-  const kb = f64x2.nearest(f64x2.mul(b, kv(EXP)));
-  const ra = f64x2.sub(f64x2.sub(a, f64x2.mul(ka, kv(EXP + 8))), f64x2.mul(ka, kv(EXP + 16)));
-  const rb = f64x2.sub(f64x2.sub(b, f64x2.mul(kb, kv(EXP + 8))), f64x2.mul(kb, kv(EXP + 16)));
+@inline function expPoly2(ra: v128, ka: v128, rb: v128, kb: v128, out: usize): void {
   let pa = kv(EXP + 24), pb = pa;
   for (let i: usize = 32; i <= 128; i += 8) {
     const c = kv(EXP + i);
@@ -76,19 +91,26 @@ const EXP = memory.data<f64>([
   v128.store(out, i64x2.add(pb, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kb)), 52)), 16);
 }
 
+/** vexp of two pairs side by side (a to out, b to out + 16): the same operations per lane as vexp. */
+// @ts-ignore: decorator
+@inline export function vexp2(a: v128, b: v128, out: usize): void {
+  const ka = expK(a), kb = expK(b);
+  expPoly2(expR(a, ka), ka, expR(b, kb), kb, out);
+}
+
+/** vexpHiLo of two pairs side by side (to out and out + 16). */
+// @ts-ignore: decorator
+@inline export function vexpHiLo2(hiA: v128, loA: v128, hiB: v128, loB: v128, out: usize): void {
+  const ka = expKHiLo(hiA, loA), kb = expKHiLo(hiB, loB);
+  expPoly2(expRHiLo(hiA, loA, ka), ka, expRHiLo(hiB, loB, kb), kb, out);
+}
+
 /**
- * vexp of four pairs side by side (to out, out + 16, + 32, + 48): the same operations per lane as
- * vexp. Four Horner chains in step hide more of each multiply-add's latency than two (the f64 GELU').
+ * expReduced of four reduced pairs side by side (to out … out + 48). Four Horner chains in step hide
+ * more of each multiply-add's latency than two (the f64 GELU and CE).
  */
 // @ts-ignore: decorator
-@inline export function vexp4(a: v128, b: v128, c: v128, d: v128, out: usize): void {
-  const l2e = kv(EXP), h = kv(EXP + 8), l = kv(EXP + 16);
-  const ka = f64x2.nearest(f64x2.mul(a, l2e)), kb = f64x2.nearest(f64x2.mul(b, l2e));
-  const kc = f64x2.nearest(f64x2.mul(c, l2e)), kd = f64x2.nearest(f64x2.mul(d, l2e));
-  const ra = f64x2.sub(f64x2.sub(a, f64x2.mul(ka, h)), f64x2.mul(ka, l));
-  const rb = f64x2.sub(f64x2.sub(b, f64x2.mul(kb, h)), f64x2.mul(kb, l));
-  const rc = f64x2.sub(f64x2.sub(c, f64x2.mul(kc, h)), f64x2.mul(kc, l));
-  const rd = f64x2.sub(f64x2.sub(d, f64x2.mul(kd, h)), f64x2.mul(kd, l));
+@inline export function expPoly4(ra: v128, ka: v128, rb: v128, kb: v128, rc: v128, kc: v128, rd: v128, kd: v128, out: usize): void {
   let pa = kv(EXP + 24), pb = pa, pc = pa, pd = pa;
   for (let i: usize = 32; i <= 128; i += 8) {
     const q = kv(EXP + i);
@@ -101,4 +123,11 @@ const EXP = memory.data<f64>([
   v128.store(out, i64x2.add(pb, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kb)), 52)), 16);
   v128.store(out, i64x2.add(pc, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kc)), 52)), 32);
   v128.store(out, i64x2.add(pd, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kd)), 52)), 48);
+}
+
+/** vexp of four pairs side by side (to out, out + 16, + 32, + 48): the same operations per lane as vexp. */
+// @ts-ignore: decorator
+@inline export function vexp4(a: v128, b: v128, c: v128, d: v128, out: usize): void {
+  const ka = expK(a), kb = expK(b), kc = expK(c), kd = expK(d);
+  expPoly4(expR(a, ka), ka, expR(b, kb), kb, expR(c, kc), kc, expR(d, kd), kd, out);
 }
