@@ -202,25 +202,16 @@ const HIGH_MASK = memory.data<u64>([0xffffffff00000000]);
   return v128.bitselect(kv(A + (i << 3)), kv(B + (i << 3)), mask);
 }
 
-/** R/S of the erfc tail from one coefficient set (tables R and S), s = 1/a². */
+/**
+ * R/S of the erfc tail, s = 1/a²: coefficients from tables TRA and TSA, or per lane from them where b
+ * and from TRB and TSB elsewhere when mixed (coef).
+ */
 // @ts-ignore: decorator
-@inline function tailRatio(s: v128, TR: usize, TS: usize): v128 {
-  let R = kv(TR + 56);
-  R = madd(kv(TR + 48), s, R);
-  R = madd(kv(TR + 40), s, R);
-  R = madd(kv(TR + 32), s, R);
-  R = madd(kv(TR + 24), s, R);
-  R = madd(kv(TR + 16), s, R);
-  R = madd(kv(TR + 8), s, R);
-  R = madd(kv(TR), s, R);
-  let S = kv(TS + 56);
-  S = madd(kv(TS + 48), s, S);
-  S = madd(kv(TS + 40), s, S);
-  S = madd(kv(TS + 32), s, S);
-  S = madd(kv(TS + 24), s, S);
-  S = madd(kv(TS + 16), s, S);
-  S = madd(kv(TS + 8), s, S);
-  S = madd(kv(TS), s, S);
+@inline function tailRatio(s: v128, TRA: usize, TRB: usize, TSA: usize, TSB: usize, b: v128, mixed: bool): v128 {
+  let R = coef(TRA, TRB, 7, b, mixed);
+  for (let i: usize = 6; i != <usize>-1; i--) R = madd(coef(TRA, TRB, i, b, mixed), s, R);
+  let S = coef(TSA, TSB, 7, b, mixed);
+  for (let i: usize = 6; i != <usize>-1; i--) S = madd(coef(TSA, TSB, i, b, mixed), s, S);
   S = madd(m(0), s, S);
   return f64x2.div(R, S);
 }
@@ -234,28 +225,9 @@ const HIGH_MASK = memory.data<u64>([0xffffffff00000000]);
   const s = f64x2.div(m(0), f64x2.mul(a, a));
   const b = f64x2.lt(a, m(9));
   let RS: v128;
-  if (i64x2.all_true(b)) RS = tailRatio(s, RA, SA);
-  else if (!v128.any_true(b)) RS = tailRatio(s, RB, SB);
-  else {
-    let R = pick(RA, RB, 7, b);
-    R = madd(pick(RA, RB, 6, b), s, R);
-    R = madd(pick(RA, RB, 5, b), s, R);
-    R = madd(pick(RA, RB, 4, b), s, R);
-    R = madd(pick(RA, RB, 3, b), s, R);
-    R = madd(pick(RA, RB, 2, b), s, R);
-    R = madd(pick(RA, RB, 1, b), s, R);
-    R = madd(pick(RA, RB, 0, b), s, R);
-    let S = pick(SA, SB, 7, b);
-    S = madd(pick(SA, SB, 6, b), s, S);
-    S = madd(pick(SA, SB, 5, b), s, S);
-    S = madd(pick(SA, SB, 4, b), s, S);
-    S = madd(pick(SA, SB, 3, b), s, S);
-    S = madd(pick(SA, SB, 2, b), s, S);
-    S = madd(pick(SA, SB, 1, b), s, S);
-    S = madd(pick(SA, SB, 0, b), s, S);
-    S = madd(m(0), s, S);
-    RS = f64x2.div(R, S);
-  }
+  if (i64x2.all_true(b)) RS = tailRatio(s, RA, RA, SA, SA, b, false);
+  else if (!v128.any_true(b)) RS = tailRatio(s, RB, RB, SB, SB, b, false);
+  else RS = tailRatio(s, RA, RB, SA, SB, b, true);
   return erfc3End(t, a, vexpHiLo(tailHi(a), tailLo(a, RS)));
 }
 
@@ -317,7 +289,7 @@ const HIGH_MASK = memory.data<u64>([0xffffffff00000000]);
   const hi0 = tailHi(a0), lo0 = tailLo(a0, v128.load(out));
   const hi1 = tailHi(a1), lo1 = tailLo(a1, v128.load(out, 16));
   if (grad) {
-    const g0 = f64x2.mul(f64x2.mul(m(13), v0), v0), g1 = f64x2.mul(f64x2.mul(m(13), v1), v1);
+    const g0 = phiArg(v0), g1 = phiArg(v1);
     const k0 = expKHiLo(hi0, lo0), k1 = expKHiLo(hi1, lo1), k2 = expK(g0), k3 = expK(g1);
     expPoly4(expRHiLo(hi0, lo0, k0), k0, expRHiLo(hi1, lo1, k1), k1, expR(g0, k2), k2, expR(g1, k3), k3, out);
   } else vexpHiLo2(hi0, lo0, hi1, lo1, out);
@@ -358,6 +330,12 @@ function geluGradS(x: f64): f64 {
   return i64x2.all_true(f64x2.lt(f64x2.abs(x), c(8.4)));
 }
 
+/** −v²/2, the argument of GELU′'s exp, as (−½·v)·v. */
+// @ts-ignore: decorator
+@inline function phiArg(v: v128): v128 {
+  return f64x2.mul(f64x2.mul(c(-0.5), v), v);
+}
+
 /** GELU of two float64 lanes in range (|x| < 8.4). */
 // @ts-ignore: decorator
 @inline function geluPair(x: v128): v128 {
@@ -367,7 +345,7 @@ function geluGradS(x: f64): f64 {
 /** GELU'(x) of two float64 lanes in range. */
 // @ts-ignore: decorator
 @inline function geluGradPair(x: v128): v128 {
-  const phi = vexp(f64x2.mul(f64x2.mul(c(-0.5), x), x));
+  const phi = vexp(phiArg(x));
   return f64x2.add(f64x2.mul(c(0.5), erfcV(f64x2.mul(x, c(-SQRT1_2)))), f64x2.mul(f64x2.mul(x, c(INV_SQRT_2PI)), phi));
 }
 
@@ -375,7 +353,7 @@ function geluGradS(x: f64): f64 {
 // @ts-ignore: decorator
 @inline function geluBothPair(x: v128, pd: usize): v128 {
   const ec = erfcV(f64x2.mul(x, c(-SQRT1_2)));
-  const phi = vexp(f64x2.mul(f64x2.mul(c(-0.5), x), x));
+  const phi = vexp(phiArg(x));
   v128.store(pd, f64x2.add(f64x2.mul(c(0.5), ec), f64x2.mul(f64x2.mul(x, c(INV_SQRT_2PI)), phi)));
   return f64x2.mul(f64x2.mul(c(0.5), x), ec);
 }
@@ -446,7 +424,7 @@ function geluGradS(x: f64): f64 {
     const t0 = f64x2.mul(v0, c(-SQRT1_2)), t1 = f64x2.mul(v1, c(-SQRT1_2));
     if (k == 2) {
       erfc2x2(t0, f64x2.abs(t0), t1, f64x2.abs(t1), e);
-      if (grad) vexp2(f64x2.mul(f64x2.mul(c(-0.5), v0), v0), f64x2.mul(f64x2.mul(c(-0.5), v1), v1), e + 32);
+      if (grad) vexp2(phiArg(v0), phiArg(v1), e + 32);
     } else erfc3x2(t0, f64x2.abs(t0), t1, f64x2.abs(t1), grad, v0, v1, e);
     storeBoth(grad, v0, v128.load(e), v128.load(e, 32), r, r + 32, 0);
     storeBoth(grad, v1, v128.load(e, 16), v128.load(e, 48), r, r + 32, 16);
@@ -457,6 +435,13 @@ function geluGradS(x: f64): f64 {
       if (grad) store<f64>(dydx + o, load<f64>(r + 32 + (h << 3)));
     }
   }
+}
+
+/** Bit 2j + h set when lane h of a_j (j < 4) is below bound. */
+// @ts-ignore: decorator
+@inline function below8(a0: v128, a1: v128, a2: v128, a3: v128, bound: v128): i32 {
+  return i64x2.bitmask(f64x2.lt(a0, bound)) | (i64x2.bitmask(f64x2.lt(a1, bound)) << 2) |
+    (i64x2.bitmask(f64x2.lt(a2, bound)) << 4) | (i64x2.bitmask(f64x2.lt(a3, bound)) << 6);
 }
 
 // @ts-ignore: decorator
@@ -483,15 +468,10 @@ function geluGradS(x: f64): f64 {
       const t0 = f64x2.mul(v0, c(-SQRT1_2)), t1 = f64x2.mul(v1, c(-SQRT1_2));
       const t2 = f64x2.mul(v2, c(-SQRT1_2)), t3 = f64x2.mul(v3, c(-SQRT1_2));
       const a0 = f64x2.abs(t0), a1 = f64x2.abs(t1), a2 = f64x2.abs(t2), a3 = f64x2.abs(t3);
-      const r1 = m(7);
-      const b1 = i64x2.bitmask(f64x2.lt(a0, r1)) | (i64x2.bitmask(f64x2.lt(a1, r1)) << 2) |
-        (i64x2.bitmask(f64x2.lt(a2, r1)) << 4) | (i64x2.bitmask(f64x2.lt(a3, r1)) << 6);
+      const b1 = below8(a0, a1, a2, a3, m(7));
       if (b1 != 255) {
         // lanes outside region 1 onto their lists (before y is stored: y may be x)
-        const r2b = m(8);
-        const b2 = i64x2.bitmask(f64x2.lt(a0, r2b)) | (i64x2.bitmask(f64x2.lt(a1, r2b)) << 2) |
-          (i64x2.bitmask(f64x2.lt(a2, r2b)) << 4) | (i64x2.bitmask(f64x2.lt(a3, r2b)) << 6);
-        const in2 = b2 & ~b1;
+        const in2 = below8(a0, a1, a2, a3, m(8)) & ~b1;
         let out = ~b1 & 255;
         do {
           const h = ctz(out);
@@ -508,8 +488,8 @@ function geluGradS(x: f64): f64 {
         } while (out);
       }
       if (grad) {
-        vexp4(f64x2.mul(f64x2.mul(c(-0.5), v0), v0), f64x2.mul(f64x2.mul(c(-0.5), v1), v1),
-          f64x2.mul(f64x2.mul(c(-0.5), v2), v2), f64x2.mul(f64x2.mul(c(-0.5), v3), v3), buf);
+        vexp4(phiArg(v0), phiArg(v1),
+          phiArg(v2), phiArg(v3), buf);
       }
       erfc1x4(t0, t1, t2, t3, buf + 64);
       storeBoth(grad, v0, v128.load(buf, 64), v128.load(buf), y, dydx, o);

@@ -49,26 +49,45 @@ import { scratchBase } from "./common";
   return f32x4.mul(f32x4.mul(q, s1), s2);
 }
 
+// vexpf's steps, each on constants its caller passes: vexpf splats literals, vexpf2 and vexpf4 load
+// each constant once from a table and share it between their chains.
+// @ts-ignore: decorator
+@inline function clampf(x: v128, lo: v128, hi: v128): v128 {
+  return f32x4.pmin(f32x4.pmax(x, lo), hi); // x < lo ? lo : x, then hi < x ? hi : x
+}
+/** t = x·log2e + magic: k = round(x/ln2) in its low bits. */
+// @ts-ignore: decorator
+@inline function expfT(x: v128, l2e: v128, mg: v128): v128 {
+  return f32x4.add(f32x4.mul(x, l2e), mg);
+}
+/** r = x − k·ln2 (in two parts), k = t − magic. */
+// @ts-ignore: decorator
+@inline function expfR(x: v128, t: v128, mg: v128, c1: v128, c2: v128): v128 {
+  const k = f32x4.sub(t, mg);
+  return f32x4.sub(f32x4.sub(x, f32x4.mul(k, c1)), f32x4.mul(k, c2));
+}
+/** (r²·p + r + 1)·2^k, k from t's low bits. */
+// @ts-ignore: decorator
+@inline function expfEnd(r: v128, p: v128, t: v128, one: v128): v128 {
+  return scale2k(f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(r, r), p), r), one), i32x4.sub(t, i32x4.splat(MAGIC_BITS)));
+}
+
 /** exp(x) lane-wise in float32 arithmetic (≤ 1 ulp; exact mirror of math32.ts expf). */
 // @ts-ignore: decorator
 @inline export function vexpf(x0: v128): v128 {
-  let x = f32x4.pmax(x0, sp(EXP_LO)); // x < lo ? lo : x
-  x = f32x4.pmin(x, sp(EXP_HI)); // hi < x ? hi : x
-  const t = f32x4.add(f32x4.mul(x, sp(LOG2E)), sp(MAGIC));
-  const kf = f32x4.sub(t, sp(MAGIC));
-  const k = i32x4.sub(t, i32x4.splat(MAGIC_BITS));
-  const r = f32x4.sub(f32x4.sub(x, f32x4.mul(kf, sp(LN2_HI))), f32x4.mul(kf, sp(LN2_LO)));
+  const x = clampf(x0, sp(EXP_LO), sp(EXP_HI));
+  const t = expfT(x, sp(LOG2E), sp(MAGIC));
+  const r = expfR(x, t, sp(MAGIC), sp(LN2_HI), sp(LN2_LO));
   let p = sp(P0);
   p = f32x4.add(f32x4.mul(p, r), sp(P1));
   p = f32x4.add(f32x4.mul(p, r), sp(P2));
   p = f32x4.add(f32x4.mul(p, r), sp(P3));
   p = f32x4.add(f32x4.mul(p, r), sp(P4));
   p = f32x4.add(f32x4.mul(p, r), sp(P5));
-  const q = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(r, r), p), r), sp(1));
-  return scale2k(q, k);
+  return expfEnd(r, p, t, sp(1));
 }
 
-/** vexpf's constants as float32 table entries, for vexpf2 (loads, which both chains share). */
+/** vexpf's constants as float32 table entries, for vexpf2 and vexpf4 (loads, which their chains share). */
 const EXPF = memory.data<f32>([EXP_LO, EXP_HI, LOG2E, MAGIC, LN2_HI, LN2_LO, P0, P1, P2, P3, P4, P5, 1]);
 
 // @ts-ignore: decorator
@@ -83,17 +102,10 @@ const EXPF = memory.data<f32>([EXP_LO, EXP_HI, LOG2E, MAGIC, LN2_HI, LN2_LO, P0,
  */
 // @ts-ignore: decorator
 @inline export function vexpf2(a: v128, b: v128, out: usize): void {
-  const lo = kf(0), hi = kf(1);
-  const xa = f32x4.pmin(f32x4.pmax(a, lo), hi);
-  const xb = f32x4.pmin(f32x4.pmax(b, lo), hi);
-  const l2e = kf(2), mg = kf(3);
-  const ta = f32x4.add(f32x4.mul(xa, l2e), mg);
-  const tb = f32x4.add(f32x4.mul(xb, l2e), mg);
-  const ka = f32x4.sub(ta, mg);
-  const kb = f32x4.sub(tb, mg);
-  const c1 = kf(4), c2 = kf(5);
-  const ra = f32x4.sub(f32x4.sub(xa, f32x4.mul(ka, c1)), f32x4.mul(ka, c2));
-  const rb = f32x4.sub(f32x4.sub(xb, f32x4.mul(kb, c1)), f32x4.mul(kb, c2));
+  const lo = kf(0), hi = kf(1), l2e = kf(2), mg = kf(3), c1 = kf(4), c2 = kf(5);
+  const xa = clampf(a, lo, hi), xb = clampf(b, lo, hi);
+  const ta = expfT(xa, l2e, mg), tb = expfT(xb, l2e, mg);
+  const ra = expfR(xa, ta, mg, c1, c2), rb = expfR(xb, tb, mg, c1, c2);
   let pa = kf(6), pb = pa;
   for (let i: usize = 7; i <= 11; i++) {
     const c = kf(i);
@@ -101,27 +113,18 @@ const EXPF = memory.data<f32>([EXP_LO, EXP_HI, LOG2E, MAGIC, LN2_HI, LN2_LO, P0,
     pb = f32x4.add(f32x4.mul(pb, rb), c);
   }
   const one = kf(12);
-  const qa = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(ra, ra), pa), ra), one);
-  const qb = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(rb, rb), pb), rb), one);
-  v128.store(out, scale2k(qa, i32x4.sub(ta, i32x4.splat(MAGIC_BITS))));
-  v128.store(out, scale2k(qb, i32x4.sub(tb, i32x4.splat(MAGIC_BITS))), 16);
+  v128.store(out, expfEnd(ra, pa, ta, one));
+  v128.store(out, expfEnd(rb, pb, tb, one), 16);
 }
 
 /** vexpf of four vectors side by side (to out … out + 48): the same operations per lane as vexpf. */
 // @ts-ignore: decorator
 @inline export function vexpf4(a: v128, b: v128, c: v128, d: v128, out: usize): void {
-  const lo = kf(0), hi = kf(1);
-  const xa = f32x4.pmin(f32x4.pmax(a, lo), hi), xb = f32x4.pmin(f32x4.pmax(b, lo), hi);
-  const xc = f32x4.pmin(f32x4.pmax(c, lo), hi), xd = f32x4.pmin(f32x4.pmax(d, lo), hi);
-  const l2e = kf(2), mg = kf(3);
-  const ta = f32x4.add(f32x4.mul(xa, l2e), mg), tb = f32x4.add(f32x4.mul(xb, l2e), mg);
-  const tc = f32x4.add(f32x4.mul(xc, l2e), mg), td = f32x4.add(f32x4.mul(xd, l2e), mg);
-  const c1 = kf(4), c2 = kf(5);
-  const ka = f32x4.sub(ta, mg), kb = f32x4.sub(tb, mg), kc = f32x4.sub(tc, mg), kd = f32x4.sub(td, mg);
-  const ra = f32x4.sub(f32x4.sub(xa, f32x4.mul(ka, c1)), f32x4.mul(ka, c2));
-  const rb = f32x4.sub(f32x4.sub(xb, f32x4.mul(kb, c1)), f32x4.mul(kb, c2));
-  const rc = f32x4.sub(f32x4.sub(xc, f32x4.mul(kc, c1)), f32x4.mul(kc, c2));
-  const rd = f32x4.sub(f32x4.sub(xd, f32x4.mul(kd, c1)), f32x4.mul(kd, c2));
+  const lo = kf(0), hi = kf(1), l2e = kf(2), mg = kf(3), c1 = kf(4), c2 = kf(5);
+  const xa = clampf(a, lo, hi), xb = clampf(b, lo, hi), xc = clampf(c, lo, hi), xd = clampf(d, lo, hi);
+  const ta = expfT(xa, l2e, mg), tb = expfT(xb, l2e, mg), tc = expfT(xc, l2e, mg), td = expfT(xd, l2e, mg);
+  const ra = expfR(xa, ta, mg, c1, c2), rb = expfR(xb, tb, mg, c1, c2);
+  const rc = expfR(xc, tc, mg, c1, c2), rd = expfR(xd, td, mg, c1, c2);
   let pa = kf(6), pb = pa, pc = pa, pd = pa;
   for (let i: usize = 7; i <= 11; i++) {
     const q = kf(i);
@@ -131,11 +134,10 @@ const EXPF = memory.data<f32>([EXP_LO, EXP_HI, LOG2E, MAGIC, LN2_HI, LN2_LO, P0,
     pd = f32x4.add(f32x4.mul(pd, rd), q);
   }
   const one = kf(12);
-  const mb = i32x4.splat(MAGIC_BITS);
-  v128.store(out, scale2k(f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(ra, ra), pa), ra), one), i32x4.sub(ta, mb)));
-  v128.store(out, scale2k(f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(rb, rb), pb), rb), one), i32x4.sub(tb, mb)), 16);
-  v128.store(out, scale2k(f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(rc, rc), pc), rc), one), i32x4.sub(tc, mb)), 32);
-  v128.store(out, scale2k(f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(rd, rd), pd), rd), one), i32x4.sub(td, mb)), 48);
+  v128.store(out, expfEnd(ra, pa, ta, one));
+  v128.store(out, expfEnd(rb, pb, tb, one), 16);
+  v128.store(out, expfEnd(rc, pc, tc, one), 32);
+  v128.store(out, expfEnd(rd, pd, td, one), 48);
 }
 
 /**

@@ -35,9 +35,13 @@ const EXP = memory.data<f64>([
   p = f64x2.add(kv(EXP + 112), f64x2.mul(r, p));
   p = f64x2.add(kv(EXP + 120), f64x2.mul(r, p));
   p = f64x2.add(kv(EXP + 128), f64x2.mul(r, p));
-  // × 2^k by adding k to the exponent field
-  const ki = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k));
-  return i64x2.add(p, i64x2.shl(ki, 52));
+  return times2k(p, k);
+}
+
+/** p·2^k for integral k (as f64x2) where the result stays normal: k added to the exponent field. */
+// @ts-ignore: decorator
+@inline function times2k(p: v128, k: v128): v128 {
+  return i64x2.add(p, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k)), 52));
 }
 
 /** The reduction of vexp: k = round(x/ln2) … */
@@ -87,8 +91,8 @@ const EXP = memory.data<f64>([
     pa = f64x2.add(c, f64x2.mul(ra, pa));
     pb = f64x2.add(c, f64x2.mul(rb, pb));
   }
-  v128.store(out, i64x2.add(pa, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(ka)), 52)));
-  v128.store(out, i64x2.add(pb, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kb)), 52)), 16);
+  v128.store(out, times2k(pa, ka));
+  v128.store(out, times2k(pb, kb), 16);
 }
 
 /** vexp of two pairs side by side (a to out, b to out + 16): the same operations per lane as vexp. */
@@ -119,10 +123,10 @@ const EXP = memory.data<f64>([
     pc = f64x2.add(q, f64x2.mul(rc, pc));
     pd = f64x2.add(q, f64x2.mul(rd, pd));
   }
-  v128.store(out, i64x2.add(pa, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(ka)), 52)));
-  v128.store(out, i64x2.add(pb, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kb)), 52)), 16);
-  v128.store(out, i64x2.add(pc, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kc)), 52)), 32);
-  v128.store(out, i64x2.add(pd, i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(kd)), 52)), 48);
+  v128.store(out, times2k(pa, ka));
+  v128.store(out, times2k(pb, kb), 16);
+  v128.store(out, times2k(pc, kc), 32);
+  v128.store(out, times2k(pd, kd), 48);
 }
 
 /** vexp of four pairs side by side (to out, out + 16, + 32, + 48): the same operations per lane as vexp. */
