@@ -49,8 +49,8 @@ import { scratchBase } from "./common";
   return f32x4.mul(f32x4.mul(q, s1), s2);
 }
 
-// vexpf's steps, each on constants its caller passes: vexpf splats literals, vexpf2 and vexpf4 load
-// each constant once from a table and share it between their chains.
+// vexpf's steps, each on constants its caller passes: vexpf splats literals, vexpf4 loads
+// each constant once from a table and shares it between its chains.
 // @ts-ignore: decorator
 @inline function clampf(x: v128, lo: v128, hi: v128): v128 {
   return f32x4.pmin(f32x4.pmax(x, lo), hi); // x < lo ? lo : x, then hi < x ? hi : x
@@ -87,34 +87,12 @@ import { scratchBase } from "./common";
   return expfEnd(r, p, t, sp(1));
 }
 
-/** vexpf's constants as float32 table entries, for vexpf2 and vexpf4 (loads, which their chains share). */
+/** vexpf's constants as float32 table entries, for vexpf4 (loads, which its chains share). */
 const EXPF = memory.data<f32>([EXP_LO, EXP_HI, LOG2E, MAGIC, LN2_HI, LN2_LO, P0, P1, P2, P3, P4, P5, 1]);
 
 // @ts-ignore: decorator
 @inline function kf(i: usize): v128 {
   return v128.load32_splat(EXPF + (i << 2));
-}
-
-/**
- * vexpf of two vectors, exp(a) to out and exp(b) to out + 16: the same operations per lane as vexpf.
- * The two chains read each constant through one shared load, which keeps V8 from emitting them one
- * after the other; side by side, the core overlaps their latencies.
- */
-// @ts-ignore: decorator
-@inline export function vexpf2(a: v128, b: v128, out: usize): void {
-  const lo = kf(0), hi = kf(1), l2e = kf(2), mg = kf(3), c1 = kf(4), c2 = kf(5);
-  const xa = clampf(a, lo, hi), xb = clampf(b, lo, hi);
-  const ta = expfT(xa, l2e, mg), tb = expfT(xb, l2e, mg);
-  const ra = expfR(xa, ta, mg, c1, c2), rb = expfR(xb, tb, mg, c1, c2);
-  let pa = kf(6), pb = pa;
-  for (let i: usize = 7; i <= 11; i++) {
-    const c = kf(i);
-    pa = f32x4.add(f32x4.mul(pa, ra), c);
-    pb = f32x4.add(f32x4.mul(pb, rb), c);
-  }
-  const one = kf(12);
-  v128.store(out, expfEnd(ra, pa, ta, one));
-  v128.store(out, expfEnd(rb, pb, tb, one), 16);
 }
 
 /** vexpf of four vectors side by side (to out … out + 48): the same operations per lane as vexpf. */

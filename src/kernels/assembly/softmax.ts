@@ -6,7 +6,7 @@
 // chunks through scratch). softmaxRows/layerNorm are scalar loops with float64 exp rounded to float.
 
 import { L, at, hi64, join, ld, lo64, scratchBase, st } from "./common";
-import { expf1, vexpf, vexpf2, vexpf4 } from "./math32";
+import { expf1, vexpf, vexpf4 } from "./math32";
 import { kv, vexp, vexp2, vexp4 } from "./vmath";
 
 /** Elements per exp chunk (the buffer sits at scratchBase + 64, GEMM's packing area, unused here). */
@@ -299,14 +299,19 @@ function ceRow32(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
     a2 = f32x4.add(a2, v128.load(eb, 32));
     a3 = f32x4.add(a3, v128.load(eb, 48));
   }
-  for (; v < nv; v++) {
-    let e = vexpf(f32x4.sub(v128.load(xb + (<usize>v << 4)), mv));
-    if (v == nf) e = v128.and(e, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rem))); // the partial vector's lanes
-    const q = v & 3;
-    if (q == 0) a0 = f32x4.add(a0, e);
-    else if (q == 1) a1 = f32x4.add(a1, e);
-    else if (q == 2) a2 = f32x4.add(a2, e);
-    else a3 = f32x4.add(a3, e);
+  if (v < nv) {
+    // the last one to four vectors (the partial one among them) side by side in one vexpf4: what lies
+    // past the row (at most three vectors, in pb's area) is computed and not added
+    const p = xb + (<usize>v << 4);
+    vexpf4(f32x4.sub(v128.load(p), mv), f32x4.sub(v128.load(p, 16), mv), f32x4.sub(v128.load(p, 32), mv), f32x4.sub(v128.load(p, 48), mv), eb);
+    if (rem) { // the partial vector's lanes
+      const q = eb + (<usize>(nf - v) << 4);
+      v128.store(q, v128.and(v128.load(q), i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rem))));
+    }
+    a0 = f32x4.add(a0, v128.load(eb));
+    if (v + 1 < nv) a1 = f32x4.add(a1, v128.load(eb, 16));
+    if (v + 2 < nv) a2 = f32x4.add(a2, v128.load(eb, 32));
+    if (v + 3 < nv) a3 = f32x4.add(a3, v128.load(eb, 48));
   }
   a0 = f32x4.add(f32x4.add(a0, a2), f32x4.add(a1, a3)); // lanes j < 8 += j + 8, then j < 4 += j + 4
   a0 = f32x4.add(a0, i32x4.shuffle(a0, a0, 2, 3, 2, 3));
@@ -318,18 +323,12 @@ function ceRow32(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
     const lv = f32x4.splat(ls);
     const pb = xb + (<usize>nv << 4);
     let v = 0;
-    for (; v + 4 <= nv; v += 4) {
+    // whole groups of four vectors: the last one runs past the row, reading and writing at most
+    // 2·nv + 3 ≤ CHUNK/2 + 3 vectors from xb, so at most into eb, which the sum pass is done with
+    for (; v < nv; v += 4) {
       const q = xb + (<usize>v << 4);
       vexpf4(f32x4.sub(f32x4.sub(v128.load(q), mv), lv), f32x4.sub(f32x4.sub(v128.load(q, 16), mv), lv),
         f32x4.sub(f32x4.sub(v128.load(q, 32), mv), lv), f32x4.sub(f32x4.sub(v128.load(q, 48), mv), lv), pb + (<usize>v << 4));
-    }
-    for (; v + 2 <= nv; v += 2) {
-      const o = <usize>v << 4;
-      vexpf2(f32x4.sub(f32x4.sub(v128.load(xb + o), mv), lv), f32x4.sub(f32x4.sub(v128.load(xb + o + 16), mv), lv), pb + o);
-    }
-    if (v < nv) {
-      const o = <usize>v << 4;
-      v128.store(pb + o, vexpf(f32x4.sub(f32x4.sub(v128.load(xb + o), mv), lv)));
     }
     const cv = f64x2.splat(c);
     if (tau == 1) {
