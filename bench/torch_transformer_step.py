@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch baseline: the one-layer transformer's training step (SPEC section 3), written the usual way.
+"""PyTorch baseline: the one-layer transformer's training step (docs/study.md §3), written the usual way.
 
 Mirrors ../shared/bench/torch_paper_step.py for the transformer: tokens [a, b, =] ("=" is token p),
 d_model 128, 4 heads, learned positional embedding, causal attention (Q, K, V, O, no biases) and a
