@@ -30,10 +30,10 @@ const cpuMs = (c: NodeJS.CpuUsage): number => (c.user + c.system) / 1000;
 
 export async function throughput(config: RunConfigInput, workers: number, steps = 500, warmup = 25, windows = 5): Promise<Throughput> {
   const c0 = process.cpuUsage();
-  const cpuPerStep = () => cpuMs(process.cpuUsage(c0)) / (workers * (steps + warmup));
+  const cpuPerStep = (ran: number) => cpuMs(process.cpuUsage(c0)) / (workers * ran);
   if (workers === 1) {
     const t = timeSteps(config, steps, warmup);
-    const cpu = cpuPerStep();
+    const cpu = cpuPerStep(t.steps + t.warmup);
     return { workers, ms_per_seed_step: t.ms_per_step, spread: spread(stepWindows(t.marks, windows)), per_worker_ms: [t.ms_per_step], rss_mib: process.memoryUsage().rss / 1048576, cpu_ms_per_seed_step: cpu };
   }
   const barrier = new SharedArrayBuffer(8);
@@ -55,7 +55,7 @@ export async function throughput(config: RunConfigInput, workers: number, steps 
   Atomics.store(b, 1, 1);
   Atomics.notify(b, 1);
   const done = await Promise.all(runs);
-  const cpu = cpuPerStep();
+  const cpu = cpuPerStep(steps + done[0]!.timing.warmup);
   const m = machineWindows(done.map((d) => d.timing.marks), windows);
   return { workers, ms_per_seed_step: m.overall, spread: spread(m.windows), per_worker_ms: done.map((d) => d.timing.ms_per_step), rss_mib: rss / 1048576, cpu_ms_per_seed_step: cpu };
 }

@@ -7,9 +7,10 @@
 // evaluation: their sum is a profile that a shared, busy machine disturbs little.
 // Not here: the timing windows (step.ts) or printing (cli/bench.ts).
 
-import { resolveConfig, type RunConfigInput } from "../base/config.js";
+import type { RunConfigInput } from "../base/config.js";
 import type { Kernels } from "../kernels/types.js";
 import { type Instrument, type LoopPhase, runSeed } from "../train/trainer.js";
+import { benchRun } from "./step.js";
 
 export type ProfileCategory = "gemm" | "elementwise" | "loss" | "optimiser" | "evaluation" | "overhead";
 export const PROFILE_CATEGORIES: ProfileCategory[] = ["gemm", "elementwise", "loss", "optimiser", "evaluation", "overhead"];
@@ -129,9 +130,9 @@ export interface StepProfile {
   fastest_shares: Record<ProfileCategory, number>;
 }
 
-/** Profiles `steps` steps (a multiple of eval_every) after `warmup` of the config's run, in this thread. */
-export function profileSteps(input: RunConfigInput, steps = 200, warmup = 25, seed = 0): StepProfile {
-  const cfg = resolveConfig({ ...input, steps: warmup + steps + 1, stop_on_grok: false, t_int: 1, wc: input.wc ?? 50, log_every: 1000000 });
+/** Profiles `steps` steps (a multiple of eval_every) after the warm-up (step.ts benchRun), in this thread. */
+export function profileSteps(input: RunConfigInput, steps = 200, warmupAsked = 25, seed = 0): StepProfile {
+  const { cfg, warmup } = benchRun(input, steps, warmupAsked, 1);
   const prof = new StepProfiler();
   runSeed(cfg, seed, {
     instrument: prof,

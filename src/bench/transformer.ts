@@ -5,12 +5,13 @@
 
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { resolveConfig, type RunConfigInput } from "../base/config.js";
+import type { RunConfigInput } from "../base/config.js";
 import { paperWc } from "../experiments/paper-wc.js";
 import type { KernelName } from "../kernels/types.js";
 import type { DType } from "../base/dtype.js";
 import { runSeed } from "../train/trainer.js";
 import { throughput } from "./pool.js";
+import { benchRun } from "./step.js";
 import { runTorchScript } from "./torch.js";
 
 export interface TransformerBenchRow {
@@ -46,9 +47,9 @@ export function transformerBenchConfig(o: TransformerBenchOptions = {}): RunConf
   return { model: "transformer", p: o.p ?? 59, dtype: o.dtype ?? "f32", layernorm: o.layernorm ?? "none", kernels: o.kernels ?? "wasm", wc: paperWc("transformer", 59) };
 }
 
-/** Times `steps` steps after `warmup` in this thread: wall and CPU milliseconds per step. */
-export function timeTransformerStep(input: RunConfigInput, steps = 100, warmup = 25, seed = 0): { ms_per_step: number; cpu_ms_per_step: number } {
-  const cfg = resolveConfig({ ...input, steps: warmup + steps, stop_on_grok: false, t_int: 1, log_every: 1000000 });
+/** Times `steps` steps after the warm-up (step.ts benchRun) in this thread: wall and CPU milliseconds per step. */
+export function timeTransformerStep(input: RunConfigInput, steps = 100, warmupAsked = 25, seed = 0): { ms_per_step: number; cpu_ms_per_step: number } {
+  const { cfg, warmup } = benchRun(input, steps, warmupAsked);
   let w0 = 0;
   let w1 = 0;
   let c0: NodeJS.CpuUsage | null = null;
