@@ -299,9 +299,14 @@ function ceRow32(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
     a2 = f32x4.add(a2, v128.load(eb, 32));
     a3 = f32x4.add(a3, v128.load(eb, 48));
   }
-  if (v < nv) {
-    // the last one to four vectors (the partial one among them) side by side in one vexpf4: what lies
-    // past the row (at most three vectors, in pb's area) is computed and not added
+  if (v + 1 == nv) {
+    // one vector left (the partial one, if any): alone
+    let e = vexpf(f32x4.sub(v128.load(xb + (<usize>v << 4)), mv));
+    if (rem) e = v128.and(e, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rem))); // the partial vector's lanes
+    a0 = f32x4.add(a0, e);
+  } else if (v < nv) {
+    // the last two to four vectors (the partial one among them) side by side in one vexpf4: what lies
+    // past the row (at most two vectors, in pb's area) is computed and not added
     const p = xb + (<usize>v << 4);
     vexpf4(f32x4.sub(v128.load(p), mv), f32x4.sub(v128.load(p, 16), mv), f32x4.sub(v128.load(p, 32), mv), f32x4.sub(v128.load(p, 48), mv), eb);
     if (rem) { // the partial vector's lanes
@@ -309,7 +314,7 @@ function ceRow32(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
       v128.store(q, v128.and(v128.load(q), i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rem))));
     }
     a0 = f32x4.add(a0, v128.load(eb));
-    if (v + 1 < nv) a1 = f32x4.add(a1, v128.load(eb, 16));
+    a1 = f32x4.add(a1, v128.load(eb, 16));
     if (v + 2 < nv) a2 = f32x4.add(a2, v128.load(eb, 32));
     if (v + 3 < nv) a3 = f32x4.add(a3, v128.load(eb, 48));
   }
@@ -323,13 +328,15 @@ function ceRow32(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
     const lv = f32x4.splat(ls);
     const pb = xb + (<usize>nv << 4);
     let v = 0;
-    // whole groups of four vectors: the last one runs past the row, reading and writing at most
-    // 2·nv + 3 ≤ CHUNK/2 + 3 vectors from xb, so at most into eb, which the sum pass is done with
-    for (; v < nv; v += 4) {
+    // groups of four vectors while two or more are left: the last group may run past the row, reading
+    // and writing at most 2·nv + 2 ≤ CHUNK/2 + 2 vectors from xb, so at most into eb, which the sum
+    // pass is done with; a last single vector alone
+    for (; v + 1 < nv; v += 4) {
       const q = xb + (<usize>v << 4);
       vexpf4(f32x4.sub(f32x4.sub(v128.load(q), mv), lv), f32x4.sub(f32x4.sub(v128.load(q, 16), mv), lv),
         f32x4.sub(f32x4.sub(v128.load(q, 32), mv), lv), f32x4.sub(f32x4.sub(v128.load(q, 48), mv), lv), pb + (<usize>v << 4));
     }
+    if (v < nv) v128.store(pb + (<usize>v << 4), vexpf(f32x4.sub(f32x4.sub(v128.load(xb + (<usize>v << 4)), mv), lv)));
     const cv = f64x2.splat(c);
     if (tau == 1) {
       for (let v = 0; v < nf; v++) {
