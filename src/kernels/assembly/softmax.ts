@@ -237,6 +237,12 @@ function gradRow(cols: i32, zr: usize, y: i32, tau: f64, m: float, ls: float, c:
   if (tau != 1) for (let k = 0; k < cols; k++) st(dr, k, <float>(<f64>ld(dr, k) / tau));
 }
 
+/** Lanes j < n of an i32x4 set: the valid lanes of a row's partial last vector. */
+// @ts-ignore: decorator
+@inline function lanesBelow(n: i32): v128 {
+  return i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(n));
+}
+
 /**
  * One row of softmaxCrossEntropy in the f32 build for LANES ≤ cols ≤ CHUNK, in registers: the same
  * operations on the same values as rowMax, rowSum and gradRow (so the same bits), without their passes
@@ -291,32 +297,25 @@ function ceRow32(cols: i32, zr: usize, y: i32, tau: f64, c: f64, dr: usize): f64
   const nf = cols >> 2;
   let v = 0;
   const eb = xb + (<usize>CHUNK << 3); // exps of four vectors, past the row and its gradient's exps
-  for (; v + 4 <= nf; v += 4) {
+  // groups of four vectors while two or more are left, as in the gradient pass below: the last group
+  // may run past the row (at most two vectors, in pb's area), whose exps are computed and not added
+  for (; v + 1 < nv; v += 4) {
     const p = xb + (<usize>v << 4);
     vexpf4(f32x4.sub(v128.load(p), mv), f32x4.sub(v128.load(p, 16), mv), f32x4.sub(v128.load(p, 32), mv), f32x4.sub(v128.load(p, 48), mv), eb);
-    a0 = f32x4.add(a0, v128.load(eb));
-    a1 = f32x4.add(a1, v128.load(eb, 16));
-    a2 = f32x4.add(a2, v128.load(eb, 32));
-    a3 = f32x4.add(a3, v128.load(eb, 48));
-  }
-  if (v + 1 == nv) {
-    // one vector left (the partial one, if any): alone
-    let e = vexpf(f32x4.sub(v128.load(xb + (<usize>v << 4)), mv));
-    if (rem) e = v128.and(e, i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rem))); // the partial vector's lanes
-    a0 = f32x4.add(a0, e);
-  } else if (v < nv) {
-    // the last two to four vectors (the partial one among them) side by side in one vexpf4: what lies
-    // past the row (at most two vectors, in pb's area) is computed and not added
-    const p = xb + (<usize>v << 4);
-    vexpf4(f32x4.sub(v128.load(p), mv), f32x4.sub(v128.load(p, 16), mv), f32x4.sub(v128.load(p, 32), mv), f32x4.sub(v128.load(p, 48), mv), eb);
-    if (rem) { // the partial vector's lanes
+    if (rem && nf < v + 4) { // the partial vector's lanes
       const q = eb + (<usize>(nf - v) << 4);
-      v128.store(q, v128.and(v128.load(q), i32x4.lt_s(i32x4(0, 1, 2, 3), i32x4.splat(rem))));
+      v128.store(q, v128.and(v128.load(q), lanesBelow(rem)));
     }
     a0 = f32x4.add(a0, v128.load(eb));
     a1 = f32x4.add(a1, v128.load(eb, 16));
     if (v + 2 < nv) a2 = f32x4.add(a2, v128.load(eb, 32));
     if (v + 3 < nv) a3 = f32x4.add(a3, v128.load(eb, 48));
+  }
+  if (v < nv) {
+    // a last single vector alone (the partial one, if any)
+    let e = vexpf(f32x4.sub(v128.load(xb + (<usize>v << 4)), mv));
+    if (rem) e = v128.and(e, lanesBelow(rem));
+    a0 = f32x4.add(a0, e);
   }
   a0 = f32x4.add(f32x4.add(a0, a2), f32x4.add(a1, a3)); // lanes j < 8 += j + 8, then j < 4 += j + 4
   a0 = f32x4.add(a0, i32x4.shuffle(a0, a0, 2, 3, 2, 3));
