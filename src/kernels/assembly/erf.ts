@@ -482,10 +482,7 @@ function geluGradS(x: f64): f64 {
           n3 += k2 ^ 1;
         } while (out);
       }
-      if (grad) {
-        vexp4(phiArg(v0), phiArg(v1),
-          phiArg(v2), phiArg(v3), buf);
-      }
+      if (grad) vexp4(phiArg(v0), phiArg(v1), phiArg(v2), phiArg(v3), buf);
       erfc1x4(t0, t1, t2, t3, buf + 64);
       storeBoth(grad, v0, v128.load(buf, 64), v128.load(buf), y, dydx, o);
       storeBoth(grad, v1, v128.load(buf, 80), v128.load(buf, 16), y, dydx, o + 16);
