@@ -4,7 +4,8 @@
 // is the tape's overhead (closures, allocation, the JS side of each call). Only bench runs pay for it;
 // a normal run has no wrapper. Besides the totals it keeps the fastest time of each kernel call of
 // the step (the n-th call of every step is the same call), of the overhead, the clamp and one
-// evaluation: their sum is a profile that a shared, busy machine disturbs little.
+// evaluation: their sum is a profile that a shared, busy machine disturbs little. A step whose forward
+// was taken ahead at an evaluation (trainer.ts) is counted as one step across its two phases.
 // Not here: the timing windows (step.ts) or printing (cli/bench.ts).
 
 import type { RunConfigInput } from "../base/config.js";
@@ -35,7 +36,15 @@ export class StepProfiler implements Instrument {
   /** fastest time of the i-th kernel call of a step, its category; fastest overhead, clamp, evaluation */
   private readonly callMin: number[] = [];
   private readonly callCat: ProfileCategory[] = [];
+  private readonly callName: string[] = [];
+  /** a step whose n-th call was another kernel than the first steps' n-th (the minima would be wrong) */
+  mismatched = false;
   private callIdx = 0;
+  /** after an "ahead" phase: its calls and overhead, which the next "step" phase continues */
+  private aheadCalls: number | null = null;
+  private aheadOverhead = 0;
+  /** the overhead the current "step" phase carries from its "ahead" phase */
+  private carried = 0;
   private overheadMin = Infinity;
   private clampMin = Infinity;
   private evalMin = Infinity;
@@ -58,7 +67,7 @@ export class StepProfiler implements Instrument {
       const cat = kernelCategory(key);
       const f = fn as (...a: unknown[]) => unknown;
       out[key] = (...args: unknown[]) => {
-        if (!this.enabled || this.current !== "step") return f.apply(k, args);
+        if (!this.enabled || (this.current !== "step" && this.current !== "ahead")) return f.apply(k, args);
         const t0 = performance.now();
         const r = f.apply(k, args);
         const dt = performance.now() - t0;
@@ -69,7 +78,11 @@ export class StepProfiler implements Instrument {
         if (i >= this.callMin.length) {
           this.callMin.push(dt);
           this.callCat.push(cat);
-        } else if (dt < this.callMin[i]!) this.callMin[i] = dt;
+          this.callName.push(key);
+        } else {
+          if (this.callName[i] !== key) this.mismatched = true;
+          if (dt < this.callMin[i]!) this.callMin[i] = dt;
+        }
         return r;
       };
     }
@@ -83,6 +96,12 @@ export class StepProfiler implements Instrument {
     this.since = now;
     this.kernelInPhase = 0;
     this.callIdx = 0;
+    if (p === "step") {
+      // a step whose forward ran ahead continues its calls and overhead
+      this.callIdx = this.aheadCalls ?? 0;
+      this.carried = this.aheadCalls !== null ? this.aheadOverhead : 0;
+      this.aheadCalls = null;
+    }
   }
 
   /** Starts counting (at a phase boundary) after a warm-up; clears what was counted. */
@@ -90,6 +109,7 @@ export class StepProfiler implements Instrument {
     for (const c of PROFILE_CATEGORIES) this.ms[c] = 0;
     for (const key of Object.keys(this.byKernel)) delete this.byKernel[key];
     this.current = null; // the rest of the phase in progress is not counted
+    this.aheadCalls = null;
     this.enabled = true;
   }
 
@@ -102,9 +122,13 @@ export class StepProfiler implements Instrument {
   private close(now: number): void {
     if (!this.enabled || this.current === null) return;
     const total = now - this.since;
-    if (this.current === "step") {
+    if (this.current === "ahead") {
       this.ms.overhead += total - this.kernelInPhase;
-      this.overheadMin = Math.min(this.overheadMin, total - this.kernelInPhase);
+      this.aheadOverhead = total - this.kernelInPhase;
+      this.aheadCalls = this.callIdx;
+    } else if (this.current === "step") {
+      this.ms.overhead += total - this.kernelInPhase;
+      this.overheadMin = Math.min(this.overheadMin, this.carried + total - this.kernelInPhase);
     } else if (this.current === "clamp") {
       this.ms.optimiser += total;
       this.clampMin = Math.min(this.clampMin, total);
@@ -134,13 +158,16 @@ export interface StepProfile {
 export function profileSteps(input: RunConfigInput, steps = 200, warmupAsked = 25, seed = 0): StepProfile {
   const { cfg, warmup } = benchRun(input, steps, warmupAsked, 1);
   const prof = new StepProfiler();
+  // counted from the end of step `warmup` (before its evaluation, which takes step warmup+1's forward
+  // ahead) to the end of step warmup+steps (before its evaluation)
   runSeed(cfg, seed, {
     instrument: prof,
-    onProgress: (step) => {
+    onStep: (step) => {
       if (step === warmup) prof.start();
       if (step === warmup + steps) prof.stop();
     },
   });
+  if (prof.mismatched) throw new Error("profile: the steps' kernel calls did not line up (the fastest-call profile would be wrong)");
   const total = PROFILE_CATEGORIES.reduce((a, c) => a + prof.ms[c], 0);
   const shares = Object.fromEntries(PROFILE_CATEGORIES.map((c) => [c, prof.ms[c] / total])) as Record<ProfileCategory, number>;
   const kernel_ms = Object.fromEntries(Object.entries(prof.byKernel).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / steps]));

@@ -1,8 +1,12 @@
 // Evaluation on all pairs: a no-grad forward pass in row chunks (bounded memory), and the logit
 // statistics of the train block and the test block: accuracy, mean loss, Σ‖z/τ‖, saturated rows and
 // collapsed rows (correct-class softmax probability ≥ 1.0 in the working precision, as the release counts).
+// The train block's logits may come from the training step's own forward pass instead (the trainer's
+// look-ahead: the same parameters, rows and kernels, so the same bits); they are read in the same row
+// chunks, so every sum rounds as before.
 
 import type { LossKind } from "../base/config.js";
+import type { FArray } from "../base/dtype.js";
 import type { LogitStats } from "../kernels/types.js";
 import type { Model } from "../models/model.js";
 import { type Ctx, Tape } from "../tensor/tape.js";
@@ -51,10 +55,30 @@ function evalBlock(ctx: Ctx, model: Model, set: EvalSet, from: number, to: numbe
   return out;
 }
 
-export function evaluate(ctx: Ctx, model: Model, set: EvalSet, tau: number, loss: LossKind, chunk = 4096): Evaluation {
+/** The statistics of rows [0, rows) from their logits z (rows, classes), in evalBlock's chunks. */
+function statsOfLogits(ctx: Ctx, classes: number, z: FArray, y: Int32Array, rows: number, tau: number, loss: LossKind, chunk: number): BlockStats {
+  const out = empty();
+  for (let s = 0; s < rows; s += chunk) {
+    const e = Math.min(rows, s + chunk);
+    accumulate(out, ctx.k.logitStats(e - s, classes, z.subarray(s * classes, e * classes), y.subarray(s, e), tau, loss), e - s);
+  }
+  return out;
+}
+
+export interface EvaluateOptions {
+  /** rows per forward pass (bounds the memory an evaluation takes) */
+  chunk?: number;
+  /** the train block's logits (nTrain, classes), already computed by the training step's forward */
+  trainLogits?: FArray;
+}
+
+export function evaluate(ctx: Ctx, model: Model, set: EvalSet, tau: number, loss: LossKind, opts: EvaluateOptions = {}): Evaluation {
   const n = set.a.length;
+  const chunk = opts.chunk ?? 4096;
+  const z = opts.trainLogits;
+  if (z && z.length !== set.nTrain * model.classes) throw new Error(`evaluate: trainLogits holds ${z.length} values, not ${set.nTrain}×${model.classes}`);
   return {
-    train: evalBlock(ctx, model, set, 0, set.nTrain, tau, loss, chunk),
+    train: z ? statsOfLogits(ctx, model.classes, z, set.y, set.nTrain, tau, loss, chunk) : evalBlock(ctx, model, set, 0, set.nTrain, tau, loss, chunk),
     test: evalBlock(ctx, model, set, set.nTrain, n, tau, loss, chunk),
   };
 }

@@ -3,6 +3,7 @@
 // forking arm's clamp from the fork). Evaluation at step 1 and every eval_every steps on all pairs;
 // logged measurements at step 1 and every log_every steps, as the paper's runner logs them
 // (docs/study.md); the state the run ends in (at a grok, the budget or a cell's end) is `final`.
+// A full-batch evaluation's train block is the next step's own forward pass, taken ahead (Ahead).
 // Deterministic: the same config and seed give the same bits, and resuming from a snapshot (a
 // checkpoint, or the final state of a seed that stopped at its grok) gives the same bits as not stopping.
 
@@ -13,7 +14,7 @@ import { fourierTopShare } from "../metrics/fourier.js";
 import { matrixNorms, weightNorm } from "../metrics/norms.js";
 import type { Kernels } from "../kernels/types.js";
 import { lossOp } from "../tensor/ops/loss.js";
-import { Tape } from "../tensor/tape.js";
+import { Tape, type Tensor } from "../tensor/tape.js";
 import { adamwStep } from "./adamw.js";
 import { orthogonalizeGradients } from "./orthograd.js";
 import { allocationTargets, clampAllocation, clampNorm } from "./clamp.js";
@@ -49,8 +50,11 @@ export interface RunSeedOptions {
   instrument?: Instrument;
 }
 
-/** Phases of the loop: the step (forward, loss, backward, AdamW), the clamp, evaluation and logging. */
-export type LoopPhase = "step" | "clamp" | "eval";
+/**
+ * Phases of the loop: the step (forward, loss, backward, AdamW), the clamp, evaluation and logging, and
+ * "ahead": the next step's forward taken at an evaluation; the "step" after it continues that step.
+ */
+export type LoopPhase = "step" | "clamp" | "eval" | "ahead";
 
 export interface Instrument {
   wrapKernels(k: Kernels): Kernels;
@@ -101,20 +105,40 @@ function drawBatch(s: Session): void {
   }
 }
 
-/** One optimisation step t; returns the training loss (NaN/Inf when diverged). */
-function trainStep(s: Session, t: number): number {
+/**
+ * A training forward pass taken ahead: at an evaluation, the next step's forward over the whole
+ * training set, whose logits serve as the evaluation's train block (the same parameters, rows and
+ * kernels: the same bits) and which the next step then continues. Its arena storage lies from `mark` up.
+ */
+interface Ahead {
+  mark: number;
+  tape: Tape;
+  z: Tensor;
+}
+
+function forwardFull(s: Session): Ahead {
+  const mark = s.ctx.arena.mark();
+  const tape = new Tape(s.ctx);
+  return { mark, tape, z: s.model.forward(tape, s.trainA, s.trainB) };
+}
+
+/** One optimisation step t, continuing `ahead` when given; returns the training loss (NaN/Inf when diverged). */
+function trainStep(s: Session, t: number, ahead: Ahead | null): number {
   const { ctx, model, cfg } = s;
   const P = model.params;
-  const mark = ctx.arena.mark();
+  let f = ahead;
+  if (!f) {
+    const mark = ctx.arena.mark();
+    if (s.batchA) drawBatch(s);
+    const tape = new Tape(ctx);
+    f = { mark, tape, z: s.batchA ? model.forward(tape, s.batchA, s.batchB!) : model.forward(tape, s.trainA, s.trainB) };
+  }
+  const Y = s.batchA ? s.batchY! : s.trainY;
   P.grad.fill(0);
-  if (s.batchA) drawBatch(s);
-  const [A, B, Y] = s.batchA ? [s.batchA, s.batchB!, s.batchY!] : [s.trainA, s.trainB, s.trainY];
-  const tape = new Tape(ctx);
-  const z = model.forward(tape, A, B); // (n, p)
-  const loss = lossOp(tape, cfg.loss, z, Y, cfg.tau); // (1)
+  const loss = lossOp(f.tape, cfg.loss, f.z, Y, cfg.tau); // (1)
   const value = loss.data[0]!;
-  if (Number.isFinite(value)) tape.backward(loss);
-  ctx.arena.release(mark);
+  if (Number.isFinite(value)) f.tape.backward(loss);
+  ctx.arena.release(f.mark);
   if (!Number.isFinite(value)) return value;
   if (cfg.orthograd) orthogonalizeGradients(P);
   adamwStep(ctx.k, P, t, { ...cfg, lr: stepLr(cfg, t) });
@@ -194,6 +218,10 @@ export function* seedSteps(cfg: RunConfig, seed: number, opts: RunSeedOptions = 
   let diverged = false;
   let done = isDone();
   let last: LogRow | null = null; // the measurement of the state the run ends in
+  // Full-batch runs take the next step's forward at each evaluation (Ahead): its logits are the train
+  // block's. Not with minibatches, whose rows differ from the train block.
+  const lookAhead = s.batchA === null;
+  let ahead: Ahead | null = null;
 
   while (!done && st.step < cfg.steps) {
     if (opts.shouldStop?.()) {
@@ -202,7 +230,8 @@ export function* seedSteps(cfg: RunConfig, seed: number, opts: RunSeedOptions = 
     }
     const t = st.step + 1;
     ins?.phase("step");
-    const loss = trainStep(s, t);
+    const loss = trainStep(s, t, ahead);
+    ahead = null;
     st.step = t;
     if (!Number.isFinite(loss)) {
       diverged = true;
@@ -212,8 +241,14 @@ export function* seedSteps(cfg: RunConfig, seed: number, opts: RunSeedOptions = 
     intervene(s, st, t);
     opts.onStep?.(t, loss, s);
     if (t === 1 || t % cfg.eval_every === 0 || t === cfg.steps || t === until) {
+      // another step follows unless the budget or `until` ends here (or a grok found now ends the run:
+      // then the pass is unused, and costs what the train block's own pass would have)
+      if (lookAhead && t < cfg.steps && t !== until) {
+        ins?.phase("ahead");
+        ahead = forwardFull(s);
+      }
       ins?.phase("eval");
-      const ev = evaluate(s.ctx, s.model, s.evalSet, cfg.tau, cfg.loss);
+      const ev = evaluate(s.ctx, s.model, s.evalSet, cfg.tau, cfg.loss, ahead ? { trainLogits: ahead.z.data } : {});
       const fired = observe(st, t, ev.train.correct / ev.train.rows, ev.test.correct / ev.test.rows);
       if (fired.grok) st.norm_at_grok = weightNorm(s.ctx.k, s.model.params);
       done = isDone();

@@ -19,7 +19,7 @@ describe("step profiler", () => {
     const inst = runSeed(cfg, 1, { instrument: { wrapKernels: (k) => prof.wrapKernels(k), phase: (p) => (seen.add(p), prof.phase(p)) } });
     if (plain.stopped || inst.stopped) throw new Error("stopped");
     expect(inst.result.log).toEqual(plain.result.log);
-    expect([...seen].sort()).toEqual(["clamp", "eval", "step"]);
+    expect([...seen].sort()).toEqual(["ahead", "clamp", "eval", "step"]);
   });
 
   it("shares are non-negative and sum to one; GEMM and the optimiser are seen", () => {
