@@ -222,23 +222,33 @@ let mOut = f32x4.splat(0), vOut = mOut;
   return join(sl, sh);
 }
 
-/**
- * AdamW on four float32 lanes (f32 build): the reference's operations, plain ones as f32x4 ops (IEEE
- * float32, the same as rounding the float64 result) and the fused ones through fma4. New m and v are
- * left in mOut and vOut; returns the new w.
- */
+/** AdamW's new moments on four float32 lanes (f32 build), left in mOut and vOut. */
 // @ts-ignore: decorator
-@inline function adam4(w: v128, g: v128, m: v128, v: v128, wd: bool): v128 {
-  const mi = fma4(g, A1f, f32x4.mul(m, B1f));
-  const vi = fma4(f32x4.mul(A2f, g), g, f32x4.mul(v, B2f));
-  mOut = mi;
-  vOut = vi;
+@inline function moments4(g: v128, m: v128, v: v128): void {
+  mOut = fma4(g, A1f, f32x4.mul(m, B1f));
+  vOut = fma4(f32x4.mul(A2f, g), g, f32x4.mul(v, B2f));
+}
+
+/** AdamW's new weights on four float32 lanes (f32 build), from the new moments mi and vi. */
+// @ts-ignore: decorator
+@inline function weights4(w: v128, mi: v128, vi: v128, wd: bool): v128 {
   const den = f32x4.add(f32x4.sqrt(f32x4.div(vi, C2f)), EPSf);
   const wi = f32x4.add(w, f32x4.div(f32x4.mul(NLRf, f32x4.div(mi, C1f)), den));
   return wd ? fma4(wi, DECf, wi) : wi;
 }
 
-/** AdamW in the f32 build, four elements at a time; the tail through the same code on splatted lanes. */
+/** Elements per block of adamw32: the moments pass leaves the block's m and v in L1 for the weights pass. */
+// @ts-ignore: decorator
+@inline const ADAM_BLOCK: i32 = 1024;
+
+/**
+ * AdamW in the f32 build: the reference's operations, plain ones as f32x4 ops (IEEE float32, the same
+ * as rounding the float64 result) and the fused ones through fma4. Four elements at a time, in blocks:
+ * a pass for the moments, then one for the weights. One pass of both had a dependency chain (the
+ * moments, a division, a square root, another division, the decay) too long for the out-of-order
+ * window to overlap enough iterations; split, each pass's chains overlap. The same operations per
+ * element, so the same bits. The tail goes through the same code on splatted lanes.
+ */
 function adamw32(n: i32, w: usize, g: usize, m: usize, v: usize, lr: f64, beta1: f64, beta2: f64, eps: f64, bc1: f64, bc2: f64, wd: f64): void {
   B1f = f32x4.splat(<f32>beta1);
   A1f = f32x4.splat(<f32>(1 - beta1));
@@ -250,15 +260,21 @@ function adamw32(n: i32, w: usize, g: usize, m: usize, v: usize, lr: f64, beta1:
   NLRf = f32x4.splat(<f32>-lr);
   DECf = f32x4.splat(<f32>(-lr * wd));
   const decay = wd != 0;
-  let i = 0;
-  for (; i + 4 <= n; i += 4) {
-    const wi = adam4(v128.load(at(w, i)), v128.load(at(g, i)), v128.load(at(m, i)), v128.load(at(v, i)), decay);
-    v128.store(at(m, i), mOut);
-    v128.store(at(v, i), vOut);
-    v128.store(at(w, i), wi);
+  const n4 = n & ~3;
+  for (let b = 0; b < n4; b += ADAM_BLOCK) {
+    const e = min(n4, b + ADAM_BLOCK);
+    for (let i = b; i < e; i += 4) {
+      moments4(v128.load(at(g, i)), v128.load(at(m, i)), v128.load(at(v, i)));
+      v128.store(at(m, i), mOut);
+      v128.store(at(v, i), vOut);
+    }
+    for (let i = b; i < e; i += 4) {
+      v128.store(at(w, i), weights4(v128.load(at(w, i)), v128.load(at(m, i)), v128.load(at(v, i)), decay));
+    }
   }
-  for (; i < n; i++) {
-    const wi = adam4(f32x4.splat(<f32>ld(w, i)), f32x4.splat(<f32>ld(g, i)), f32x4.splat(<f32>ld(m, i)), f32x4.splat(<f32>ld(v, i)), decay);
+  for (let i = n4; i < n; i++) {
+    moments4(f32x4.splat(<f32>ld(g, i)), f32x4.splat(<f32>ld(m, i)), f32x4.splat(<f32>ld(v, i)));
+    const wi = weights4(f32x4.splat(<f32>ld(w, i)), mOut, vOut, decay);
     st(m, i, <float>f32x4.extract_lane(mOut, 0));
     st(v, i, <float>f32x4.extract_lane(vOut, 0));
     st(w, i, <float>f32x4.extract_lane(wi, 0));
