@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch baseline: the one-layer transformer's training step (docs/study.md §3), written the usual way.
 
-Mirrors ../shared/bench/torch_paper_step.py for the transformer: tokens [a, b, =] ("=" is token p),
+Mirrors torch_paper_step.py (next to this file) for the transformer: tokens [a, b, =] ("=" is token p),
 d_model 128, 4 heads, learned positional embedding, causal attention (Q, K, V, O, no biases) and a
 GELU MLP 128-512-128 with residuals, unembedding read at the last position; S seeds batched in one
 tensor, full batch, AdamW with decoupled decay on every matrix, the global norm clamp, and the

@@ -1,8 +1,13 @@
-// The PyTorch yardstick: runs ../shared/bench/torch_paper_step.py (the paper's step written the way
-// its released code writes it) when a python3 with torch is present, and parses its JSON line.
+// The PyTorch yardstick: runs bench/torch_paper_step.py (the paper's MLP step as plain PyTorch tensor
+// code, seeds batched) when a python3 with torch is present, and parses its JSON line.
 
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** bench/torch_paper_step.py in this package (next to src/ and dist/). */
+export const TORCH_PAPER_SCRIPT = join(resolve(dirname(fileURLToPath(import.meta.url)), "..", ".."), "bench", "torch_paper_step.py");
 
 export interface TorchRow {
   impl: string;

@@ -5,8 +5,6 @@
 // measured in several windows (min/median/max). Timings are for comparison within one run only.
 
 import { availableParallelism } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { cpuInfo, describeCpu } from "../bench/cpu.js";
 import { wasmStackChecksDropped } from "./v8-flags.js";
@@ -14,7 +12,7 @@ import { benchGemm, mlpGemmShapes, type GemmResult } from "../bench/gemm.js";
 import { throughput } from "../bench/pool.js";
 import { PROFILE_CATEGORIES, profileSteps, type StepProfile } from "../bench/profile.js";
 import type { Spread } from "../bench/windows.js";
-import { runTorchScript, torchAvailable, type TorchRow } from "../bench/torch.js";
+import { runTorchScript, TORCH_PAPER_SCRIPT, torchAvailable, type TorchRow } from "../bench/torch.js";
 import { benchTransformer, TORCH_TRANSFORMER_CASES, torchTransformerRows } from "../bench/transformer.js";
 import type { DType } from "../base/dtype.js";
 import { intFlag } from "./options.js";
@@ -36,8 +34,6 @@ interface Row {
 
 const fmtSpread = (s: Spread) => `min ${s.min.toFixed(2)} median ${s.median.toFixed(2)} max ${s.max.toFixed(2)} over ${s.windows.length} windows`;
 
-const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
 export function registerBench(program: Command): void {
   program
     .command("bench")
@@ -51,7 +47,7 @@ export function registerBench(program: Command): void {
     .option("--no-gemm", "skip the GEMM GFLOP/s rows")
     .option("--no-transformer", "skip the transformer rows (p = 59, f32)")
     .option("--no-torch", "skip the PyTorch yardstick")
-    .option("--torch-script <path>", "the yardstick script", join(packageRoot, "..", "shared", "bench", "torch_paper_step.py"))
+    .option("--torch-script <path>", "the yardstick script", TORCH_PAPER_SCRIPT)
     .option("--json", "print one JSON object")
     .action(async (opts: Record<string, unknown>) => {
       const ps = String(opts["p"]).split(",").map((s) => intFlag("--p", s, 2));
