@@ -270,6 +270,39 @@ export function referenceKernels(dtype: DType): Kernels {
         for (let k = 0; k < cols; k++) y[off + k] = y[off + k]! / s;
       }
     },
+    sharedAttentionForward(B, T, heads, d, probs, V, idx, Y) {
+      const dh = d / heads;
+      const acc = rowScratch(d);
+      for (let b = 0; b < B; b++) {
+        acc.fill(0, 0, d);
+        for (let j = 0; j < T; j++) {
+          const vo = idx[b * T + j]! * d;
+          for (let h = 0; h < heads; h++) {
+            const pj = probs[(b * heads + h) * T + j]!;
+            for (let e = h * dh; e < (h + 1) * dh; e++) acc[e] += pj * V[vo + e]!;
+          }
+        }
+        for (let e = 0; e < d; e++) Y[b * d + e] = acc[e]!;
+      }
+    },
+    sharedAttentionBackward(B, T, heads, d, probs, G, V, idx, gProbs, gvSum) {
+      const dh = d / heads;
+      for (let b = 0; b < B; b++) {
+        const go = b * d;
+        for (let j = 0; j < T; j++) {
+          const vo = idx[b * T + j]! * d;
+          for (let h = 0; h < heads; h++) {
+            const pi = (b * heads + h) * T + j;
+            const e0 = h * dh;
+            const pj = probs[pi]!;
+            let s = 0;
+            for (let e = e0; e < e0 + dh; e++) s += G[go + e]! * V[vo + e]!; // ∂L/∂P = G·v
+            if (gvSum) for (let e = e0; e < e0 + dh; e++) gvSum[vo + e] += pj * G[go + e]!; // ∂L/∂v += P·G
+            gProbs[pi] = s;
+          }
+        }
+      }
+    },
     softmaxRowsBackward(rows, cols, y, gy, gx, beta) {
       for (let i = 0; i < rows; i++) {
         const off = i * cols;

@@ -110,6 +110,20 @@ export interface Kernels {
    */
   logitStats(rows: number, cols: number, z: FArray, labels: Int32Array, tau: number, loss: LossKind): LogitStats;
 
+  /**
+   * The transformer's shared-query attention, per sequence (tensor/ops/attention.ts): B sequences of T
+   * table rows idx[b·T + j]; Y(b, e) = Σ_j P(b·heads + h, j)·V(idx[b·T + j], e) with h = e's head (heads
+   * split d evenly), summed in float64 over j in order and rounded once. probs (B·heads, T), V (R, d),
+   * Y (B, d); the indices must lie in V's rows.
+   */
+  sharedAttentionForward(B: number, T: number, heads: number, d: number, probs: FArray, V: FArray, idx: Int32Array, Y: FArray): void;
+  /**
+   * Its backward's per-sequence part, given G = ∂L/∂Y (B, d): gProbs(b·heads + h, j) = Σ_{e in head h}
+   * G(b, e)·V(idx[b·T + j], e), in float64 over e in order, rounded once; and, unless gvSum is null,
+   * gvSum(idx[b·T + j], e) += P(b·heads + h, j)·G(b, e) in float64 (R·d values), b then j in order.
+   */
+  sharedAttentionBackward(B: number, T: number, heads: number, d: number, probs: FArray, G: FArray, V: FArray, idx: Int32Array, gProbs: FArray, gvSum: Float64Array | null): void;
+
   /** y = softmax over each row of x (rows, cols); for attention. */
   softmaxRows(rows: number, cols: number, x: FArray, y: FArray): void;
   /** gx = beta·gx + y ⊙ (gy − Σ_row gy⊙y): softmax backward given its output y. */

@@ -42,6 +42,8 @@ interface Exports {
   softmaxCrossEntropy(rows: number, cols: number, z: number, labels: number, tau: number, dz: number, gradScale: number): number;
   mse(rows: number, cols: number, z: number, labels: number, tau: number, dz: number, gradScale: number): number;
   logitStats(rows: number, cols: number, z: number, labels: number, tau: number, loss: number): void;
+  sharedAttentionForward(B: number, T: number, heads: number, d: number, probs: number, V: number, idx: number, Y: number): void;
+  sharedAttentionBackward(B: number, T: number, heads: number, d: number, probs: number, G: number, V: number, idx: number, gProbs: number, gvSum: number): void;
   softmaxRows(rows: number, cols: number, x: number, y: number): void;
   softmaxRowsBackward(rows: number, cols: number, y: number, gy: number, gx: number, beta: number): void;
   layerNorm(rows: number, cols: number, x: number, y: number, mean: number, rstd: number, eps: number): void;
@@ -130,6 +132,12 @@ function wrap(dtype: DType, ex: Exports, arena: Arena): Kernels {
     return a.byteOffset;
   };
   const b = (beta: 0 | 1): number => (beta === 1 ? 1 : 0);
+  /** Pointer of a float64 array in the arena (float64 accumulators, whatever the dtype). */
+  const d64 = (a: Float64Array, n: number, what: string): number => {
+    if (a.buffer !== buffer || !(a instanceof Float64Array)) throw new Error(`wasm kernels: ${what} must be a Float64Array view of the arena's memory`);
+    if (a.length < n) throw new Error(`wasm kernels: ${what} has ${a.length} elements, needs ${n}`);
+    return a.byteOffset;
+  };
 
   return {
     name: "wasm",
@@ -172,6 +180,13 @@ function wrap(dtype: DType, ex: Exports, arena: Arena): Kernels {
       const lossSum = loss === "stablemax" ? stablemax.lossSum(rows, cols, z, labels, tau) : stats[4]!;
       return { correct: stats[0]!, l2sum: stats[1]!, saturated: stats[2]!, collapsed: stats[3]!, lossSum };
     },
+    sharedAttentionForward: (B, T, heads, d, probs, V, idx, Y) =>
+      ex.sharedAttentionForward(B, T, heads, d, f(probs, B * heads * T, "probs"), f(V, 0, "V"), i(idx, B * T, "idx"), f(Y, B * d, "Y")),
+    sharedAttentionBackward: (B, T, heads, d, probs, G, V, idx, gProbs, gvSum) =>
+      ex.sharedAttentionBackward(
+        B, T, heads, d, f(probs, B * heads * T, "probs"), f(G, B * d, "G"), f(V, 0, "V"), i(idx, B * T, "idx"),
+        f(gProbs, B * heads * T, "gProbs"), gvSum ? d64(gvSum, 0, "gvSum") : 0,
+      ),
     softmaxRows: (rows, cols, x, y) => ex.softmaxRows(rows, cols, f(x, rows * cols, "x"), f(y, rows * cols, "y")),
     softmaxRowsBackward: (rows, cols, y, gy, gx, beta) =>
       ex.softmaxRowsBackward(rows, cols, f(y, rows * cols, "y"), f(gy, rows * cols, "gy"), f(gx, rows * cols, "gx"), b(beta)),

@@ -277,6 +277,30 @@ for (const dtype of ["f32", "f64"] as const) {
       }
     }));
 
+    it("sharedAttention forward and backward agree bit for bit", scoped(() => {
+      // [sequences, positions, heads, d, table rows]: the transformer's 4 heads of 32, heads whose
+      // width is not a whole number of vectors (10, 3), one head, repeated table rows within a sequence
+      for (const [B, T, heads, d, rows] of [[57, 3, 4, 128, 40], [9, 3, 2, 20, 5], [7, 2, 3, 9, 2], [4, 3, 1, 8, 3]] as const) {
+        const probs = rand(B * heads * T), V = rand(rows * d), G = rand(B * d);
+        const idx = ints(B * T, rows);
+        const y1 = rand(B * d), y2 = copy(y1);
+        W.sharedAttentionForward(B, T, heads, d, probs, V, idx, y1);
+        R.sharedAttentionForward(B, T, heads, d, probs, V, idx, y2);
+        same(y1, y2);
+        for (const withV of [true, false]) {
+          const gp1 = rand(B * heads * T), gp2 = copy(gp1);
+          const seed = rand(rows * d);
+          const gv1 = withV ? (arena.floats("f64", rows * d) as Float64Array) : null;
+          const gv2 = withV ? new Float64Array(rows * d) : null;
+          for (let k = 0; k < rows * d; k++) if (gv1 && gv2) gv1[k] = gv2[k] = seed[k]!; // accumulates onto what is there
+          W.sharedAttentionBackward(B, T, heads, d, probs, G, V, idx, gp1, gv1);
+          R.sharedAttentionBackward(B, T, heads, d, probs, G, V, idx, gp2, gv2);
+          same(gp1, gp2);
+          if (gv1 && gv2) expect(Array.from(gv1)).toEqual(Array.from(gv2));
+        }
+      }
+    }));
+
     it("softmaxRows and layerNorm, forward and backward, agree", scoped(() => {
       for (const [rows, cols] of [[1, 1], [5, 3], [17, 59], [130, 128]] as const) {
         const x = rand(rows * cols, 3);

@@ -7,4 +7,5 @@ export { gemm } from "./gemm";
 export { add, mul, scale, addRowVec, sumRows, sumSquares, gatherRows, scatterAddRows, gatherAdd2, adamw } from "./elementwise";
 export { geluForward, geluForwardGrad, geluBackward } from "./gelu";
 export { gatherAdd2Gelu, gatherAdd2GeluBackward } from "./hidden";
+export { sharedAttentionForward, sharedAttentionBackward } from "./attention";
 export { softmaxCrossEntropy, mse, logitStats, softmaxRows, softmaxRowsBackward, layerNorm, layerNormBackward, setCeOnePass } from "./softmax";

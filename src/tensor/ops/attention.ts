@@ -2,9 +2,9 @@
 // by side. The score and weighted-sum loops are plain TypeScript (sequences here are 3 tokens long,
 // so per-head GEMM calls would cost more than they compute); the softmax and its backward are the
 // kernels' softmaxRows/softmaxRowsBackward. sharedQueryAttention is the fused form the transformer
-// uses (one query for all sequences, keys and values gathered from tables). Not here: the Q/K/V/O
-// projections (matmul) or masking other than causal. A wasm backend could add one batched kernel for
-// the weighted-sum loops (the only per-sequence work left in the fused form).
+// uses (one query for all sequences, keys and values gathered from tables): its scores are computed
+// once per table row here, its loops over sequences are the kernels' sharedAttentionForward/Backward.
+// Not here: the Q/K/V/O projections (matmul) or masking other than causal.
 
 import type { FArray } from "../../base/dtype.js";
 import { type Tape, Tensor } from "../tape.js";
@@ -174,44 +174,14 @@ export function sharedQueryAttention(tape: Tape, q: Tensor, kt: Tensor, vt: Tens
   const probs = arena.floats(dtype, B * H * T); // (B·H, T)
   tape.k.softmaxRows(B * H, T, scores, probs);
   const y = tape.out([B, d], q, kt, vt); // (B, d)
-  const Y = y.data;
-  const acc = new Float64Array(d);
-  for (let b = 0; b < B; b++) {
-    acc.fill(0);
-    for (let j = 0; j < T; j++) {
-      const vo = idx[b * T + j]! * d;
-      for (let h = 0; h < H; h++) {
-        const pj = probs[(b * H + h) * T + j]!;
-        for (let e = h * dh; e < (h + 1) * dh; e++) acc[e] += pj * V[vo + e]!;
-      }
-    }
-    for (let e = 0; e < d; e++) Y[b * d + e] = acc[e]!;
-  }
+  tape.k.sharedAttentionForward(B, T, H, d, probs, V, idx, y.data);
 
   tape.record(y, () => {
     const G = y.grad!; // (B, d)
-    const gProbs = arena.floats(dtype, B * H * T); // (B·H, T)
-    const gvSum = vt.requiresGrad ? new Float64Array(R * d) : null; // (R, d), summed in index order
-    for (let b = 0; b < B; b++) {
-      const go = b * d;
-      for (let j = 0; j < T; j++) {
-        const vo = idx[b * T + j]! * d;
-        for (let h = 0; h < H; h++) {
-          const pi = (b * H + h) * T + j;
-          const e0 = h * dh;
-          const pj = probs[pi]!;
-          let s = 0;
-          if (gvSum) {
-            for (let e = e0; e < e0 + dh; e++) {
-              const g = G[go + e]!;
-              s += g * V[vo + e]!; // dL/dP = G·v
-              gvSum[vo + e] += pj * g; // dv += P·G
-            }
-          } else for (let e = e0; e < e0 + dh; e++) s += G[go + e]! * V[vo + e]!;
-          gProbs[pi] = s;
-        }
-      }
-    }
+    const gProbs = arena.floats(dtype, B * H * T, false); // (B·H, T)
+    // (R, d) float64, summed in index order; the kernels' float64 accumulator whatever the dtype
+    const gvSum = vt.requiresGrad ? (arena.floats("f64", R * d) as Float64Array) : null;
+    tape.k.sharedAttentionBackward(B, T, H, d, probs, G, V, idx, gProbs, gvSum); // ∂L/∂P = G·v, ∂L/∂v += P·G
     if (gvSum) {
       const gv = tape.grad(vt);
       for (let i = 0; i < R * d; i++) gv[i] = gv[i]! + gvSum[i]!;
