@@ -53,12 +53,13 @@ export function expectedSteps(c: RunConfig): number {
  * Relative cost per step: the training rows (α·p²) times a width, times 2.3 in float64. The widths
  * are fitted to `grokscale bench` on a Zen 4 machine (machine-wide, after the Speed II kernels): an
  * MLP step costs p + 0.27·H per row (the p-wide GEMMs, loss and logits grow with p, the GELU with
- * H: p97/p59 measured 3.47, modelled 3.50), a transformer step 0.8·(4·d_model + d_mlp) (p59: 6.5
- * MLP steps measured, 6.4 modelled); float64 measured 2.2-2.4 times float32.
+ * H: p97/p59 measured 3.47, modelled 3.50), a transformer step 0.77·(4·d_model + d_mlp) (p59: 6.2
+ * MLP steps measured on one worker once its attention loops became kernels, 6.5 before; 6.15
+ * modelled); float64 measured 2.2-2.4 times float32.
  */
 export function stepCost(c: RunConfig): number {
   const rows = c.train_frac * c.p * c.p;
-  const width = c.model === "mlp" ? c.p + 0.27 * c.hidden : 0.8 * (4 * c.d_model + c.d_mlp);
+  const width = c.model === "mlp" ? c.p + 0.27 * c.hidden : 0.77 * (4 * c.d_model + c.d_mlp);
   return rows * width * (c.dtype === "f64" ? 2.3 : 1);
 }
 
