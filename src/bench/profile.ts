@@ -42,9 +42,8 @@ export class StepProfiler implements Instrument {
   private callIdx = 0;
   /** after an "ahead" phase: its calls and overhead, which the next "step" phase continues */
   private aheadCalls: number | null = null;
+  /** the overhead of the "ahead" phase the current "step" phase continues (0 if none) */
   private aheadOverhead = 0;
-  /** the overhead the current "step" phase carries from its "ahead" phase */
-  private carried = 0;
   private overheadMin = Infinity;
   private clampMin = Infinity;
   private evalMin = Infinity;
@@ -99,7 +98,7 @@ export class StepProfiler implements Instrument {
     if (p === "step") {
       // a step whose forward ran ahead continues its calls and overhead
       this.callIdx = this.aheadCalls ?? 0;
-      this.carried = this.aheadCalls !== null ? this.aheadOverhead : 0;
+      if (this.aheadCalls === null) this.aheadOverhead = 0;
       this.aheadCalls = null;
     }
   }
@@ -128,7 +127,7 @@ export class StepProfiler implements Instrument {
       this.aheadCalls = this.callIdx;
     } else if (this.current === "step") {
       this.ms.overhead += total - this.kernelInPhase;
-      this.overheadMin = Math.min(this.overheadMin, this.carried + total - this.kernelInPhase);
+      this.overheadMin = Math.min(this.overheadMin, this.aheadOverhead + total - this.kernelInPhase);
     } else if (this.current === "clamp") {
       this.ms.optimiser += total;
       this.clampMin = Math.min(this.clampMin, total);

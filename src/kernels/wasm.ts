@@ -119,10 +119,10 @@ function wrap(dtype: DType, ex: Exports, arena: Arena): Kernels {
   const bytes = BYTES[dtype];
   const stats = new Float64Array(buffer, LAYOUT[dtype].scratch, 5);
   const stablemax = stablemaxKernel(dtype);
-  /** Pointer of a float array of this dtype in the arena with at least n elements. */
-  const f = (a: FArray, n: number, what: string): number => {
+  /** Pointer of a float array in the arena with at least n elements, of this dtype (or of `size` bytes: float64 accumulators). */
+  const f = (a: FArray, n: number, what: string, size = bytes): number => {
     if (a.buffer !== buffer) throw new Error(`wasm kernels: ${what} is not a view of the arena's memory (allocate it with arena.floats)`);
-    if (a.BYTES_PER_ELEMENT !== bytes) throw new Error(`wasm kernels (${dtype}): ${what} is a ${a.constructor.name}`);
+    if (a.BYTES_PER_ELEMENT !== size) throw new Error(`wasm kernels (${dtype}): ${what} is a ${a.constructor.name}${size === bytes ? "" : `, not ${size}-byte floats`}`);
     if (a.length < n) throw new Error(`wasm kernels: ${what} has ${a.length} elements, needs ${n}`);
     return a.byteOffset;
   };
@@ -132,12 +132,6 @@ function wrap(dtype: DType, ex: Exports, arena: Arena): Kernels {
     return a.byteOffset;
   };
   const b = (beta: 0 | 1): number => (beta === 1 ? 1 : 0);
-  /** Pointer of a float64 array in the arena (float64 accumulators, whatever the dtype). */
-  const d64 = (a: Float64Array, n: number, what: string): number => {
-    if (a.buffer !== buffer || !(a instanceof Float64Array)) throw new Error(`wasm kernels: ${what} must be a Float64Array view of the arena's memory`);
-    if (a.length < n) throw new Error(`wasm kernels: ${what} has ${a.length} elements, needs ${n}`);
-    return a.byteOffset;
-  };
 
   return {
     name: "wasm",
@@ -185,7 +179,7 @@ function wrap(dtype: DType, ex: Exports, arena: Arena): Kernels {
     sharedAttentionBackward: (B, T, heads, d, probs, G, V, idx, gProbs, gvSum) =>
       ex.sharedAttentionBackward(
         B, T, heads, d, f(probs, B * heads * T, "probs"), f(G, B * d, "G"), f(V, 0, "V"), i(idx, B * T, "idx"),
-        f(gProbs, B * heads * T, "gProbs"), gvSum ? d64(gvSum, 0, "gvSum") : 0,
+        f(gProbs, B * heads * T, "gProbs"), gvSum ? f(gvSum, 0, "gvSum", 8) : 0,
       ),
     softmaxRows: (rows, cols, x, y) => ex.softmaxRows(rows, cols, f(x, rows * cols, "x"), f(y, rows * cols, "y")),
     softmaxRowsBackward: (rows, cols, y, gy, gx, beta) =>

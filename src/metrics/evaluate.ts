@@ -41,26 +41,16 @@ function accumulate(into: BlockStats, s: LogitStats, rows: number): void {
   into.lossSum += s.lossSum;
 }
 
-function evalBlock(ctx: Ctx, model: Model, set: EvalSet, from: number, to: number, tau: number, loss: LossKind, chunk: number): BlockStats {
+/** Rows [from, to) in chunks: each chunk's logits from a no-grad forward, or from `logits` (rows from `from` on) when given. */
+function evalBlock(ctx: Ctx, model: Model, set: EvalSet, from: number, to: number, tau: number, loss: LossKind, chunk: number, logits?: FArray): BlockStats {
   const out = empty();
+  const c = model.classes;
   for (let s = from; s < to; s += chunk) {
     const e = Math.min(to, s + chunk);
     const mark = ctx.arena.mark();
-    const tape = new Tape(ctx, false);
-    const z = model.forward(tape, set.a.subarray(s, e), set.b.subarray(s, e)); // (rows, p)
-    const st = ctx.k.logitStats(e - s, model.classes, z.data, set.y.subarray(s, e), tau, loss);
-    accumulate(out, st, e - s);
+    const z = logits ? logits.subarray((s - from) * c, (e - from) * c) : model.forward(new Tape(ctx, false), set.a.subarray(s, e), set.b.subarray(s, e)).data; // (rows, p)
+    accumulate(out, ctx.k.logitStats(e - s, c, z, set.y.subarray(s, e), tau, loss), e - s);
     ctx.arena.release(mark);
-  }
-  return out;
-}
-
-/** The statistics of rows [0, rows) from their logits z (rows, classes), in evalBlock's chunks. */
-function statsOfLogits(ctx: Ctx, classes: number, z: FArray, y: Int32Array, rows: number, tau: number, loss: LossKind, chunk: number): BlockStats {
-  const out = empty();
-  for (let s = 0; s < rows; s += chunk) {
-    const e = Math.min(rows, s + chunk);
-    accumulate(out, ctx.k.logitStats(e - s, classes, z.subarray(s * classes, e * classes), y.subarray(s, e), tau, loss), e - s);
   }
   return out;
 }
@@ -78,7 +68,7 @@ export function evaluate(ctx: Ctx, model: Model, set: EvalSet, tau: number, loss
   const z = opts.trainLogits;
   if (z && z.length !== set.nTrain * model.classes) throw new Error(`evaluate: trainLogits holds ${z.length} values, not ${set.nTrain}×${model.classes}`);
   return {
-    train: z ? statsOfLogits(ctx, model.classes, z, set.y, set.nTrain, tau, loss, chunk) : evalBlock(ctx, model, set, 0, set.nTrain, tau, loss, chunk),
+    train: evalBlock(ctx, model, set, 0, set.nTrain, tau, loss, chunk, z),
     test: evalBlock(ctx, model, set, set.nTrain, n, tau, loss, chunk),
   };
 }

@@ -3,7 +3,7 @@
 // forking arm's clamp from the fork). Evaluation at step 1 and every eval_every steps on all pairs;
 // logged measurements at step 1 and every log_every steps, as the paper's runner logs them
 // (docs/study.md); the state the run ends in (at a grok, the budget or a cell's end) is `final`.
-// A full-batch evaluation's train block is the next step's own forward pass, taken ahead (Ahead).
+// A full-batch evaluation's train block is the next step's own forward pass, taken ahead (Forward).
 // Deterministic: the same config and seed give the same bits, and resuming from a snapshot (a
 // checkpoint, or the final state of a seed that stopped at its grok) gives the same bits as not stopping.
 
@@ -106,33 +106,28 @@ function drawBatch(s: Session): void {
 }
 
 /**
- * A training forward pass taken ahead: at an evaluation, the next step's forward over the whole
- * training set, whose logits serve as the evaluation's train block (the same parameters, rows and
- * kernels: the same bits) and which the next step then continues. Its arena storage lies from `mark` up.
+ * A step's recorded forward pass; its arena storage lies from `mark` up. Taken ahead (at an
+ * evaluation, over the whole training set), its logits serve as the evaluation's train block (the same
+ * parameters, rows and kernels: the same bits) and the next step then continues it.
  */
-interface Ahead {
+interface Forward {
   mark: number;
   tape: Tape;
   z: Tensor;
 }
 
-function forwardFull(s: Session): Ahead {
+function forwardOn(s: Session, a: Int32Array, b: Int32Array): Forward {
   const mark = s.ctx.arena.mark();
   const tape = new Tape(s.ctx);
-  return { mark, tape, z: s.model.forward(tape, s.trainA, s.trainB) };
+  return { mark, tape, z: s.model.forward(tape, a, b) };
 }
 
 /** One optimisation step t, continuing `ahead` when given; returns the training loss (NaN/Inf when diverged). */
-function trainStep(s: Session, t: number, ahead: Ahead | null): number {
+function trainStep(s: Session, t: number, ahead: Forward | null): number {
   const { ctx, model, cfg } = s;
   const P = model.params;
-  let f = ahead;
-  if (!f) {
-    const mark = ctx.arena.mark();
-    if (s.batchA) drawBatch(s);
-    const tape = new Tape(ctx);
-    f = { mark, tape, z: s.batchA ? model.forward(tape, s.batchA, s.batchB!) : model.forward(tape, s.trainA, s.trainB) };
-  }
+  if (!ahead && s.batchA) drawBatch(s);
+  const f = ahead ?? (s.batchA ? forwardOn(s, s.batchA, s.batchB!) : forwardOn(s, s.trainA, s.trainB));
   const Y = s.batchA ? s.batchY! : s.trainY;
   P.grad.fill(0);
   const loss = lossOp(f.tape, cfg.loss, f.z, Y, cfg.tau); // (1)
@@ -218,10 +213,10 @@ export function* seedSteps(cfg: RunConfig, seed: number, opts: RunSeedOptions = 
   let diverged = false;
   let done = isDone();
   let last: LogRow | null = null; // the measurement of the state the run ends in
-  // Full-batch runs take the next step's forward at each evaluation (Ahead): its logits are the train
+  // Full-batch runs take the next step's forward at each evaluation (Forward): its logits are the train
   // block's. Not with minibatches, whose rows differ from the train block.
   const lookAhead = s.batchA === null;
-  let ahead: Ahead | null = null;
+  let ahead: Forward | null = null;
 
   while (!done && st.step < cfg.steps) {
     if (opts.shouldStop?.()) {
@@ -245,7 +240,7 @@ export function* seedSteps(cfg: RunConfig, seed: number, opts: RunSeedOptions = 
       // then the pass is unused, and costs what the train block's own pass would have)
       if (lookAhead && t < cfg.steps && t !== until) {
         ins?.phase("ahead");
-        ahead = forwardFull(s);
+        ahead = forwardOn(s, s.trainA, s.trainB);
       }
       ins?.phase("eval");
       const ev = evaluate(s.ctx, s.model, s.evalSet, cfg.tau, cfg.loss, ahead ? { trainLogits: ahead.z.data } : {});
