@@ -6,7 +6,7 @@
 // math32.ts.
 
 import { scratchBase } from "./common";
-import { expK, expKHiLo, expPoly4, expR, expRHiLo, kv, vexp, vexp2, vexp4, vexpHiLo, vexpHiLo2 } from "./vmath";
+import { expK, expKHiLo, expPoly4, expR, expRHiLo, kv, madd, vexp, vexp2, vexp4, vexpHiLo, vexpHiLo2 } from "./vmath";
 
 const erx: f64 = 8.45062911510467529297e-1;
 const pp0: f64 = 1.28379167095512558561e-1, pp1: f64 = -3.25042107247001499370e-1, pp2: f64 = -2.84817495755985104766e-2;
@@ -98,12 +98,6 @@ const HIGH_MASK = memory.data<u64>([0xffffffff00000000]);
 @inline function m(i: usize): v128 {
   return kv(MISC + (i << 3));
 }
-/** c + z·p, in that order. */
-// @ts-ignore: decorator
-@inline function madd(c: v128, z: v128, p: v128): v128 {
-  return f64x2.add(c, f64x2.mul(z, p));
-}
-
 /** erfc for |t| < 0.84375. */
 // @ts-ignore: decorator
 @inline function erfc1(t: v128): v128 {
